@@ -1,0 +1,16 @@
+package dev.caravan.training;
+
+/**
+ * Runs one training of a model to its exported SavedModel. The {@code local} implementation runs the trainer as a
+ * child JVM; the {@code kubernetes} one creates a TFJob. Both hand the trainer the same environment contract.
+ */
+public interface TrainingBackend {
+
+    /**
+     * Trains as {@code request} says and blocks until the export is complete. A request whose run name already has a
+     * training under way (after a restart) adopts it instead of starting a second one.
+     *
+     * @throws TrainingException when training fails, crashes or runs out of time; its message says why and what to do
+     */
+    TrainingResult train(TrainingRequest request, TrainingListener listener);
+}
