@@ -1,0 +1,104 @@
+package dev.caravan.pipeline;
+
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.Step;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.batch.support.transaction.ResourcelessTransactionManager;
+
+import dev.caravan.data.MnistDataValidator;
+import dev.caravan.evaluation.Gate;
+import dev.caravan.evaluation.ModelEvaluator;
+import dev.caravan.registry.ModelRegistry;
+import dev.caravan.serving.ServingBackend;
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.system.CaravanProperties;
+import dev.caravan.tensorboard.TensorBoardBackend;
+import dev.caravan.training.TrainingBackend;
+import dev.caravan.trigger.SnapshotStore;
+
+/**
+ * The {@code retrain} job: prepare, validateData, tensorboard, train, evaluate, then promote and smokeTest unless
+ * the gate turned the model down. Each step talks to a backend interface, never to a runtime.
+ */
+@Configuration(proxyBeanMethods = false)
+class RetrainJobConfiguration {
+
+    private final JobRepository jobs;
+    private final StepMessages messages;
+
+    RetrainJobConfiguration(JobRepository jobs, StepMessages messages) {
+        this.jobs = jobs;
+        this.messages = messages;
+    }
+
+    @Bean
+    Job retrainJob(RunLifecycle lifecycle, Step prepare, Step validateData, Step tensorboard, Step train,
+                   Step evaluate, Step promote, Step smokeTest) {
+        return new JobBuilder("retrain", jobs)
+                .listener(lifecycle)
+                .start(prepare).on("FAILED").fail()
+                .from(prepare).on("*").to(validateData)
+                .from(validateData).on("FAILED").fail()
+                .from(validateData).on("*").to(tensorboard)
+                .from(tensorboard).on("FAILED").fail()
+                .from(tensorboard).on("*").to(train)
+                .from(train).on("FAILED").fail()
+                .from(train).on("*").to(evaluate)
+                .from(evaluate).on("FAILED").fail()
+                .from(evaluate).on(EvaluateTasklet.REJECTED).end(EvaluateTasklet.REJECTED)
+                .from(evaluate).on("*").to(promote)
+                .from(promote).on("FAILED").fail()
+                .from(promote).on("*").to(smokeTest)
+                .from(smokeTest).on("FAILED").fail()
+                .end()
+                .build();
+    }
+
+    @Bean
+    Step prepare(ModelRegistry registry, RunStore runs, CaravanProperties properties) {
+        return step("prepare", new PrepareTasklet(registry, runs, properties));
+    }
+
+    @Bean
+    Step validateData(ObjectStore store, SnapshotStore snapshots, CaravanProperties properties) {
+        return step("validateData", new ValidateDataTasklet(store, snapshots, new MnistDataValidator(),
+                properties.trigger().marker()));
+    }
+
+    @Bean
+    Step tensorboard(TensorBoardBackend tensorBoard) {
+        return step("tensorboard", new TensorBoardTasklet(tensorBoard));
+    }
+
+    @Bean
+    Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, CaravanProperties properties) {
+        return step("train", new TrainTasklet(training, runs, events, properties.training()));
+    }
+
+    @Bean
+    Step evaluate(ModelEvaluator evaluator, ModelRegistry registry, CaravanProperties properties) {
+        Gate gate = new Gate(properties.gate().minAccuracy(), properties.gate().tolerance());
+        return step("evaluate", new EvaluateTasklet(evaluator, registry, gate));
+    }
+
+    @Bean
+    Step promote(ServingBackend serving, ModelRegistry registry) {
+        return step("promote", new PromoteTasklet(serving, registry));
+    }
+
+    @Bean
+    Step smokeTest(ServingBackend serving, ModelRegistry registry, CaravanProperties properties) {
+        return step("smokeTest", new SmokeTestTasklet(serving, registry, properties.smokeTest()));
+    }
+
+    private Step step(String name, Tasklet tasklet) {
+        // Steps run for minutes: no database transaction is held open around them; what they record commits at once.
+        return new StepBuilder(name, jobs).tasklet(tasklet, new ResourcelessTransactionManager()).listener(messages).build();
+    }
+}

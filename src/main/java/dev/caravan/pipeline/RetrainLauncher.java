@@ -1,0 +1,80 @@
+package dev.caravan.pipeline;
+
+import java.util.Comparator;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.Job;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.launch.JobLauncher;
+import org.springframework.batch.core.repository.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.repository.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.JobRestartException;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
+
+/**
+ * Launches the {@code retrain} job for a model and a data snapshot. These two identify the work, so Spring Batch
+ * refuses to run completed work again and resumes failed work from the step that failed.
+ */
+@Service
+public class RetrainLauncher {
+
+    private final JobLauncher launcher;
+    private final JobRepository repository;
+    private final Job job;
+
+    public RetrainLauncher(JobLauncher launcher, JobRepository repository, @Qualifier("retrainJob") Job job) {
+        this.launcher = launcher;
+        this.repository = repository;
+        this.job = job;
+    }
+
+    /** Runs the job to its end and returns its execution; completed work returns the execution that completed it. */
+    public JobExecution launch(String model, String snapshot) {
+        JobParameters parameters = new JobParametersBuilder()
+                .addString(RunNames.MODEL, model)
+                .addString(RunNames.SNAPSHOT, snapshot)
+                .toJobParameters();
+        try {
+            return launcher.run(job, parameters);
+        } catch (JobInstanceAlreadyCompleteException e) {
+            return repository.getLastJobExecution(job.getName(), parameters);
+        } catch (JobExecutionAlreadyRunningException e) {
+            throw new IllegalStateException("run " + RunNames.of(parameters) + " for snapshot " + snapshot
+                    + " is already running; wait for it to end", e);
+        } catch (JobRestartException | org.springframework.batch.core.JobParametersInvalidException e) {
+            throw new IllegalStateException("cannot launch a run for snapshot " + snapshot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The run name the job gives this model and snapshot. */
+    public static String runName(String model, String snapshot) {
+        return RunNames.of(new JobParametersBuilder().addString(RunNames.MODEL, model)
+                .addString(RunNames.SNAPSHOT, snapshot).toJobParameters());
+    }
+
+    /** Why a job failed: the message of its failed step, in one line a person can act on. */
+    public static String failureMessage(JobExecution job) {
+        return job.getStepExecutions().stream()
+                .filter(step -> step.getStatus() == BatchStatus.FAILED)
+                .max(Comparator.comparing(StepExecution::getId))
+                .map(step -> step.getStepName() + ": " + StepMessages.of(step))
+                .orElseGet(() -> job.getAllFailureExceptions().stream().findFirst()
+                        .map(Throwable::getMessage).orElse(job.getExitStatus().getExitDescription()));
+    }
+
+    /** What a finished job amounts to: its failure, the gate's verdict, or the promotion. */
+    static String summary(JobExecution job) {
+        if (job.getStatus().isUnsuccessful()) {
+            return failureMessage(job);
+        }
+        return job.getStepExecutions().stream()
+                .max(Comparator.comparing(StepExecution::getId))
+                .map(step -> step.getStepName() + ": " + StepMessages.of(step))
+                .orElse("");
+    }
+}

@@ -1,0 +1,31 @@
+package dev.caravan.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A retrain run as users see it: its name, the model and data snapshot, where it stands, and what it produced.
+ * {@code outcome} says how a finished run ended: PROMOTED, REJECTED (below the gate) or FAILED.
+ */
+public record Run(
+        String name,
+        String model,
+        String snapshot,
+        Long jobInstanceId,
+        Long jobExecutionId,
+        String status,
+        String outcome,
+        String message,
+        Long modelVersion,
+        Instant createdAt,
+        Instant startedAt,
+        Instant endedAt) {
+
+    /** How long the run took, or has taken so far. */
+    public Duration duration(Instant now) {
+        if (startedAt == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(startedAt, endedAt == null ? now : endedAt);
+    }
+}

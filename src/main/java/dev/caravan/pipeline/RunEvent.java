@@ -1,0 +1,26 @@
+package dev.caravan.pipeline;
+
+import java.time.Duration;
+
+import dev.caravan.training.TrainingProgress;
+
+/** What happens in a run, as it happens: published as Spring application events for watchers such as the demo. */
+public sealed interface RunEvent {
+
+    String run();
+
+    record RunStarted(String run, String model, String snapshot) implements RunEvent {
+    }
+
+    record StepStarted(String run, String step) implements RunEvent {
+    }
+
+    record StepFinished(String run, String step, String status, Duration duration, String message) implements RunEvent {
+    }
+
+    record TrainingProgressed(String run, TrainingProgress progress) implements RunEvent {
+    }
+
+    record RunFinished(String run, String status, String outcome, String message) implements RunEvent {
+    }
+}

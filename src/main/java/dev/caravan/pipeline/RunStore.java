@@ -1,0 +1,87 @@
+package dev.caravan.pipeline;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import dev.caravan.training.TrainingProgress;
+
+/** Runs and their training curves in H2, kept beside Spring Batch's own tables for fast listing. */
+@Repository
+public class RunStore {
+
+    private static final String COLUMNS = "run_name, model, snapshot, job_instance_id, job_execution_id, status, "
+            + "outcome, message, model_version, created_at, started_at, ended_at";
+
+    private final JdbcTemplate jdbc;
+
+    public RunStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a run when its job starts; a restarted run keeps its row and gets the new execution. */
+    public void started(String name, String model, String snapshot, long jobInstanceId, long jobExecutionId) {
+        Timestamp now = Timestamp.from(Instant.now());
+        int updated = jdbc.update("UPDATE caravan_run SET job_instance_id = ?, job_execution_id = ?, status = 'STARTED', "
+                + "outcome = NULL, message = NULL, started_at = ?, ended_at = NULL WHERE run_name = ?",
+                jobInstanceId, jobExecutionId, now, name);
+        if (updated == 0) {
+            jdbc.update("INSERT INTO caravan_run (run_name, model, snapshot, job_instance_id, job_execution_id, status, "
+                    + "created_at, started_at) VALUES (?, ?, ?, ?, ?, 'STARTED', ?, ?)",
+                    name, model, snapshot, jobInstanceId, jobExecutionId, now, now);
+        }
+    }
+
+    public void modelVersion(String name, long version) {
+        jdbc.update("UPDATE caravan_run SET model_version = ? WHERE run_name = ?", version, name);
+    }
+
+    public void ended(String name, String status, String outcome, String message) {
+        jdbc.update("UPDATE caravan_run SET status = ?, outcome = ?, message = ?, ended_at = ? WHERE run_name = ?",
+                status, outcome, truncate(message), Timestamp.from(Instant.now()), name);
+    }
+
+    public Optional<Run> find(String name) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM caravan_run WHERE run_name = ?", RunStore::map, name)
+                .stream().findFirst();
+    }
+
+    /** The newest runs first. */
+    public List<Run> list(int limit) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM caravan_run ORDER BY created_at DESC, run_name LIMIT ?",
+                RunStore::map, limit);
+    }
+
+    public void addScalar(String name, TrainingProgress progress) {
+        jdbc.update("MERGE INTO caravan_run_scalar (run_name, step, loss, accuracy) KEY (run_name, step) VALUES (?, ?, ?, ?)",
+                name, progress.step(), progress.loss(), progress.accuracy());
+    }
+
+    public List<TrainingProgress> scalars(String name) {
+        return jdbc.query("SELECT step, loss, accuracy FROM caravan_run_scalar WHERE run_name = ? ORDER BY step",
+                (rs, row) -> new TrainingProgress(rs.getInt("step"), 0, rs.getDouble("loss"), rs.getDouble("accuracy")),
+                name);
+    }
+
+    private static String truncate(String message) {
+        return message == null || message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
+    }
+
+    private static Run map(ResultSet rs, int row) throws SQLException {
+        return new Run(rs.getString("run_name"), rs.getString("model"), rs.getString("snapshot"),
+                rs.getObject("job_instance_id", Long.class), rs.getObject("job_execution_id", Long.class),
+                rs.getString("status"), rs.getString("outcome"), rs.getString("message"),
+                rs.getObject("model_version", Long.class), instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

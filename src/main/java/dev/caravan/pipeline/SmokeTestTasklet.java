@@ -1,0 +1,60 @@
+package dev.caravan.pipeline;
+
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.repeat.RepeatStatus;
+
+import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.ModelVersion;
+import dev.caravan.serving.ServingBackend;
+import dev.caravan.serving.ServingEndpoint;
+import dev.caravan.smoketest.SmokeTest;
+import dev.caravan.smoketest.SmokeTestReport;
+import dev.caravan.system.CaravanProperties;
+
+/**
+ * Sends the sample digits to the promoted version over gRPC, as any TensorFlow Serving client would. When the
+ * answers are wrong, serving rolls back to the version that served before and the run fails with the reason.
+ */
+class SmokeTestTasklet implements Tasklet {
+
+    private final ServingBackend serving;
+    private final ModelRegistry registry;
+    private final CaravanProperties.SmokeTest settings;
+
+    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, CaravanProperties.SmokeTest settings) {
+        this.serving = serving;
+        this.registry = registry;
+        this.settings = settings;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        ServingEndpoint endpoint = serving.endpoint();
+        SmokeTestReport report = new SmokeTest(settings.deadline())
+                .run(endpoint.host(), endpoint.grpcPort(), run.model(), run.version(), settings.minCorrect());
+        run.smokeReport(report.render());
+        if (!report.passed()) {
+            throw new IllegalStateException("smoke test of version " + run.version() + " failed: "
+                    + report.failureReason() + "; " + rollBack(run, report.failureReason()));
+        }
+        StepMessages.say(chunk, report.summary());
+        return RepeatStatus.FINISHED;
+    }
+
+    private String rollBack(RunContext run, String reason) {
+        Long previous = run.previousVersion();
+        String why = "smoke test failed: " + reason;
+        if (previous == null) {
+            serving.stop(run.model());
+            registry.rollBack(run.model(), run.version(), null, why);
+            return "no version served before it, so " + run.model() + " is not served now";
+        }
+        ModelVersion before = registry.find(run.model(), previous).orElseThrow();
+        serving.serve(run.model(), previous, before.export());
+        registry.rollBack(run.model(), run.version(), previous, why);
+        return "serving rolled back to version " + previous;
+    }
+}

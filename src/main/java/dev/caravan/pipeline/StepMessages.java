@@ -1,0 +1,57 @@
+package dev.caravan.pipeline;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.StepExecutionListener;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives every step a one-line message a person can read (what it did, or why it failed) and publishes its start
+ * and end as {@link RunEvent}s.
+ */
+@Component
+class StepMessages implements StepExecutionListener {
+
+    static final String MESSAGE = "message";
+
+    private final ApplicationEventPublisher events;
+
+    StepMessages(ApplicationEventPublisher events) {
+        this.events = events;
+    }
+
+    /** Records what a step did, for {@code caravan get} and the demo. */
+    static void say(ChunkContext chunk, String message) {
+        chunk.getStepContext().getStepExecution().getExecutionContext().putString(MESSAGE, message);
+    }
+
+    static String of(StepExecution step) {
+        return step.getExecutionContext().getString(MESSAGE, "");
+    }
+
+    @Override
+    public void beforeStep(StepExecution step) {
+        events.publishEvent(new RunEvent.StepStarted(RunContext.of(step).runName(), step.getStepName()));
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution step) {
+        if (!step.getFailureExceptions().isEmpty()) {
+            Throwable failure = step.getFailureExceptions().get(0);
+            Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
+            String message = failure.getMessage() != null ? failure.getMessage() : root.toString();
+            step.getExecutionContext().putString(MESSAGE, message);
+        }
+        LocalDateTime start = step.getStartTime() == null ? LocalDateTime.now() : step.getStartTime();
+        String status = step.getFailureExceptions().isEmpty() ? step.getExitStatus().getExitCode() : "FAILED";
+        events.publishEvent(new RunEvent.StepFinished(RunContext.of(step).runName(), step.getStepName(), status,
+                Duration.between(start, LocalDateTime.now()), of(step)));
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.caravan.pipeline;
+
+import java.util.Locale;
+
+import org.springframework.batch.core.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.context.ApplicationEventPublisher;
+
+import dev.caravan.system.CaravanProperties;
+import dev.caravan.training.TrainingBackend;
+import dev.caravan.training.TrainingRequest;
+import dev.caravan.training.TrainingResult;
+
+/** Trains the model on the run's data through the training backend, keeping its curves as it goes. */
+class TrainTasklet implements Tasklet {
+
+    private final TrainingBackend training;
+    private final RunStore runs;
+    private final ApplicationEventPublisher events;
+    private final CaravanProperties.Training settings;
+
+    TrainTasklet(TrainingBackend training, RunStore runs, ApplicationEventPublisher events,
+                 CaravanProperties.Training settings) {
+        this.training = training;
+        this.runs = runs;
+        this.events = events;
+        this.settings = settings;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
+        RunContext run = RunContext.of(chunk);
+        TrainingRequest request = new TrainingRequest(run.runName(), run.dataDir(), run.modelDir(), run.exportDir(),
+                settings.steps(), settings.batchSize(), settings.learningRate(), settings.timeout());
+        TrainingResult result = training.train(request, progress -> {
+            runs.addScalar(run.runName(), progress);
+            events.publishEvent(new RunEvent.TrainingProgressed(run.runName(), progress));
+        });
+        StepMessages.say(chunk, String.format(Locale.ROOT, "%d steps in %.1f s, loss %.4f, batch accuracy %.4f; exported to %s",
+                result.last().step(), result.duration().toMillis() / 1000.0, result.last().loss(),
+                result.last().accuracy(), result.export()));
+        return RepeatStatus.FINISHED;
+    }
+}
