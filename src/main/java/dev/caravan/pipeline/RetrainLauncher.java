@@ -1,6 +1,8 @@
 package dev.caravan.pipeline;
 
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.Job;
@@ -35,10 +37,20 @@ public class RetrainLauncher {
 
     /** Runs the job to its end and returns its execution; completed work returns the execution that completed it. */
     public JobExecution launch(String model, String snapshot) {
-        JobParameters parameters = new JobParametersBuilder()
+        return launch(model, snapshot, Map.of());
+    }
+
+    /**
+     * As {@link #launch(String, String)}, with training settings that differ from the configured ones
+     * ({@code trainSteps}, {@code batchSize}, {@code learningRate}). They are part of the run's identity: the same
+     * data with other settings is another run.
+     */
+    public JobExecution launch(String model, String snapshot, Map<String, String> settings) {
+        JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(RunNames.MODEL, model)
-                .addString(RunNames.SNAPSHOT, snapshot)
-                .toJobParameters();
+                .addString(RunNames.SNAPSHOT, snapshot);
+        new TreeMap<>(settings).forEach((name, value) -> builder.addString(TrainingSettings.checked(name, value), value));
+        JobParameters parameters = builder.toJobParameters();
         try {
             return launcher.run(job, parameters);
         } catch (JobInstanceAlreadyCompleteException e) {

@@ -32,8 +32,10 @@ class TrainTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
+        CaravanProperties.Training effective = TrainingSettings.of(
+                chunk.getStepContext().getStepExecution().getJobParameters(), settings);
         TrainingRequest request = new TrainingRequest(run.runName(), run.dataDir(), run.modelDir(), run.exportDir(),
-                settings.steps(), settings.batchSize(), settings.learningRate(), settings.timeout());
+                effective.steps(), effective.batchSize(), effective.learningRate(), effective.timeout());
         TrainingResult result = training.train(request, progress -> {
             runs.addScalar(run.runName(), progress);
             events.publishEvent(new RunEvent.TrainingProgressed(run.runName(), progress));

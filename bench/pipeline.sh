@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The demo's pipeline, timed step by step, with the orchestration overhead and trigger latency.
+# Usage: bench/pipeline.sh [--caravan.training.steps=N ...]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./mvnw -B -q -DskipTests package
+export TF_CPP_MIN_LOG_LEVEL=2
+exec java -Xmx2g -Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED \
+  -cp "target/test-classes:target/caravan.jar:target/lib/*" dev.caravan.bench.PipelineBench "$@"

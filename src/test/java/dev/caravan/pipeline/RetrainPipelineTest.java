@@ -1,0 +1,190 @@
+package dev.caravan.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.caravan.cli.CaravanCommand;
+import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.ModelVersion;
+import dev.caravan.serving.ServingBackend;
+import dev.caravan.smoketest.PredictClient;
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Location;
+import dev.caravan.testutil.CaravanTestProperties;
+import dev.caravan.testutil.MnistUploads;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The whole local pipeline through its real parts: an upload with the AWS SDK into the embedded S3 server, the
+ * trigger route, the retrain job with a real (short) training in a child JVM, promotion to the model server and a
+ * gRPC Predict. Then what must not happen: a second run for the same data, and a failed run taking serving down.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RetrainPipelineTest {
+
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        CaravanTestProperties.register(registry);
+    }
+
+    @Autowired
+    S3Client s3;
+
+    @Autowired
+    ObjectStore store;
+
+    @Autowired
+    RunStore runs;
+
+    @Autowired
+    RunQueries queries;
+
+    @Autowired
+    ModelRegistry registry;
+
+    @Autowired
+    ServingBackend serving;
+
+    @Autowired
+    CamelContext camel;
+
+    @LocalServerPort
+    int httpPort;
+
+    private final S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
+
+    @Test
+    @Order(1)
+    void anUploadOfManyFilesAndAMarkerTrainsPromotesAndServesOneModel() {
+        // given: four IDX files uploaded with the AWS SDK, as any S3 client would
+        for (String file : MnistUploads.FILES) {
+            s3.putObject(b -> b.bucket("tfmnist").key("data/mnist/" + file),
+                    RequestBody.fromFile(MnistUploads.DATA.resolve(file)));
+        }
+        assertThat(runs.list(10)).isEmpty();
+
+        // when: the marker says the upload is complete
+        MnistUploads.marker(store, data);
+
+        // then: exactly one run, promoted, and the model answers over gRPC
+        Run run = awaitEnded(1).get(0);
+        assertThat(run.outcome()).as(run.message()).isEqualTo("PROMOTED");
+        ModelVersion served = registry.serving("mnist").orElseThrow();
+        assertThat(served.version()).isEqualTo(1);
+        assertThat(served.accuracy()).isGreaterThan(0.85);
+        assertThat(serving.servingVersion("mnist")).hasValue(1);
+        try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
+            assertThat(client.predict("mnist", firstTestImage()).digit()).isEqualTo(7);
+        }
+        RunView view = queries.get(run.name()).orElseThrow();
+        assertThat(view.steps()).extracting(StepView::name).containsExactly(
+                "prepare", "validateData", "tensorboard", "train", "evaluate", "promote", "smokeTest");
+        assertThat(view.smokeReport()).contains("Your model says the above number is... 7!");
+        assertThat(runs.scalars(run.name())).isNotEmpty();
+        assertThat(store.list(S3Location.parse("s3://tfmnist/training/" + run.name() + "/")))
+                .anyMatch(o -> o.key().contains("events.out.tfevents"));
+    }
+
+    @Test
+    @Order(2)
+    void theSameDataTriggeredAgainDoesNotTrainAgain() {
+        NotifyBuilder snapshotTaken = new NotifyBuilder(camel).fromRoute("retrain-snapshot").whenDone(1).create();
+
+        MnistUploads.marker(store, data);
+
+        assertThat(snapshotTaken.matches(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(runs.list(10)).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void badDataFailsTheRunAtValidationAndTheServingModelKeepsAnswering() {
+        store.put(data.resolve("train-labels-idx1-ubyte.gz"), MnistUploads.labelsWith(60000, 345, 12));
+
+        MnistUploads.marker(store, data);
+
+        Run failed = awaitEnded(2).get(0);
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.message()).startsWith("validateData: s3://tfmnist/data/mnist/train-labels-idx1-ubyte.gz")
+                .contains("label 12 at index 345");
+        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(1);
+        try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
+            assertThat(client.predict("mnist", firstTestImage()).digit()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aModelBelowTheGateIsNotPromoted() {
+        store.put(data.resolve("train-labels-idx1-ubyte.gz"), MnistUploads.read("train-labels-idx1-ubyte.gz"));
+        String snapshot = runs.list(10).get(1).snapshot();
+
+        var execution = camel.getRegistry().findSingleByType(RetrainLauncher.class)
+                .launch("mnist", snapshot, Map.of("trainSteps", "2"));
+
+        Run rejected = runs.find(RunNames.of(execution.getJobParameters())).orElseThrow();
+        assertThat(rejected.outcome()).isEqualTo("REJECTED");
+        assertThat(rejected.message()).contains("below the gate's minimum");
+        assertThat(registry.find("mnist", rejected.modelVersion()).orElseThrow().state())
+                .isEqualTo(ModelVersion.State.REJECTED);
+        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
+    void listAndGetShowTheRuns() {
+        String server = "--server=http://127.0.0.1:" + httpPort;
+        String listed = run("list", server);
+        assertThat(listed).contains("NAME", "STATUS", "AGE", "DURATION", "MESSAGE", "PROMOTED", "FAILED");
+
+        String name = runs.list(10).get(runs.list(10).size() - 1).name();
+        String shown = run("get", name, server);
+        assertThat(shown).contains("STEP", "smokeTest", "COMPLETED", "version 1");
+        assertThat(run("get", "mnist-0000000000", server)).contains("no run named 'mnist-0000000000'");
+    }
+
+    private static String run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintWriter writer = new PrintWriter(bytes, true);
+        CommandLine command = CaravanCommand.commandLine();
+        command.setOut(writer);
+        command.setErr(writer);
+        command.execute(args);
+        return bytes.toString();
+    }
+
+    private List<Run> awaitEnded(int count) {
+        await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(
+                () -> runs.list(100).size() >= count && runs.list(100).get(0).endedAt() != null);
+        assertThat(runs.list(100)).hasSize(count);
+        return runs.list(100);
+    }
+
+    private static float[] firstTestImage() {
+        return dev.caravan.data.MnistData.loadLocal(MnistUploads.DATA, dev.caravan.data.MnistSplit.TEST).first(1)
+                .pixelsOf(0);
+    }
+}

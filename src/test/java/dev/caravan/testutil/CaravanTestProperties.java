@@ -1,0 +1,40 @@
+package dev.caravan.testutil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Settings for a Caravan under test: its own home, free ports, quick polling, and a short training. */
+public final class CaravanTestProperties {
+
+    private CaravanTestProperties() {
+    }
+
+    /** Registers a fresh home and free ports; training settings small enough for CI but real. */
+    public static Path register(DynamicPropertyRegistry registry) {
+        Path home = newHome();
+        registry.add("caravan.home", home::toString);
+        registry.add("caravan.s3.embedded.port", () -> "0");
+        registry.add("caravan.serving.grpc-port", () -> "0");
+        registry.add("caravan.serving.rest-port", () -> "0");
+        registry.add("caravan.trigger.poll-interval", () -> "200ms");
+        registry.add("caravan.training.steps", () -> "150");
+        registry.add("caravan.training.batch-size", () -> "50");
+        registry.add("caravan.training.timeout", () -> "5m");
+        registry.add("caravan.training.jvm-options", () -> "-Xmx768m -XX:+UseSerialGC");
+        registry.add("caravan.gate.min-accuracy", () -> "0.85");
+        registry.add("logging.file.name", () -> home.resolve("logs/caravan.log").toString());
+        return home;
+    }
+
+    public static Path newHome() {
+        try {
+            return Files.createTempDirectory("caravan-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
