@@ -1,5 +1,6 @@
 package dev.caravan.training;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Trains on this machine: runs {@link MnistTrainer} as a child JVM with the TFJob environment contract, keeps its
@@ -66,21 +68,31 @@ public final class LocalTrainingBackend implements TrainingBackend {
                     + request.timeout() + "); set the training timeout, e.g. 10 minutes");
         }
         RunFolder run = RunFolder.create(runsDir, request.runName());
-        S3Location savedModel = request.exportDir().resolve("saved_model.pb");
         try (ObjectStore store = ObjectStore.connect(s3)) {
-            TrainerProcess trainer = TrainerProcess.adopt(run, request.runName(), TRAINER_CLASS).orElse(null);
-            if (trainer == null && store.exists(savedModel)) {
-                return alreadyExported(request, run);
-            }
-            if (trainer == null) {
-                trainer = start(request, run);
-            }
-            TrainerLog log = new TrainerLog(run.log(), trainer.logOffset());
-            TrainingProgress last = follow(trainer, run, log, request, listener);
-            trainer.deletePidFile(run);
-            checkOutcome(trainer, log, request, store.exists(savedModel));
-            return new TrainingResult(request.exportDir(), last, Duration.between(trainer.started(), Instant.now()));
+            return train(request, listener, run, store);
+        } catch (SdkException e) {
+            throw new TrainingException("cannot check the export of run " + request.runName() + " in S3 at "
+                    + s3.endpoint() + ": " + e.getMessage() + "; check that S3 is reachable", e);
+        } catch (UncheckedIOException e) {
+            throw new TrainingException(e.getMessage() + "; check the run folder " + run.dir(), e);
         }
+    }
+
+    private TrainingResult train(TrainingRequest request, TrainingListener listener, RunFolder run,
+            ObjectStore store) {
+        S3Location savedModel = request.exportDir().resolve("saved_model.pb");
+        TrainerProcess trainer = TrainerProcess.adopt(run, request.runName(), TRAINER_CLASS).orElse(null);
+        if (trainer == null && store.exists(savedModel)) {
+            return alreadyExported(request, run);
+        }
+        if (trainer == null) {
+            trainer = start(request, run);
+        }
+        TrainerLog log = new TrainerLog(run.log(), trainer.logOffset());
+        TrainingProgress last = follow(trainer, run, log, request, listener);
+        trainer.deletePidFile(run);
+        checkOutcome(trainer, log, request, store.exists(savedModel));
+        return new TrainingResult(request.exportDir(), last, Duration.between(trainer.started(), Instant.now()));
     }
 
     private TrainerProcess start(TrainingRequest request, RunFolder run) {

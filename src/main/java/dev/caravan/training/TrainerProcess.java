@@ -47,16 +47,24 @@ final class TrainerProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
         builder.environment().putAll(environment);
+        Instant started = Instant.now();
+        Process process;
         try {
-            Instant started = Instant.now();
-            Process process = builder.start();
-            TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started);
-            trainer.writePidFile(run.pidFile());
-            return trainer;
+            process = builder.start();
         } catch (IOException e) {
             throw new TrainingException("cannot start the trainer (" + command.get(0) + "): " + e.getMessage()
-                    + "; check the java executable and the class path given to the local training backend", e);
+                    + "; check the java executable given to the local training backend", e);
         }
+        TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started);
+        try {
+            trainer.writePidFile(run.pidFile());
+        } catch (IOException e) {
+            // A trainer nobody could adopt after a restart would run twice: better not to run it at all.
+            process.destroyForcibly();
+            throw new TrainingException("cannot write " + run.pidFile() + " (" + e.getMessage()
+                    + "), so the trainer was stopped; check that the run folder is writable", e);
+        }
+        return trainer;
     }
 
     /** The trainer of {@code runName} still running from an earlier start, if its pid file names a live one. */

@@ -2,6 +2,8 @@ package dev.caravan.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
@@ -95,7 +99,7 @@ class LocalTrainingBackendTest {
     void stopsATrainerThatRunsOutOfTime() {
         TrainingRequest request = request("run-slow", DATA, 1_000_000, Duration.ofSeconds(3));
 
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> backend.train(request, progress::add));
+        Throwable thrown = catchThrowable(() -> backend.train(request, progress::add));
 
         assertThat(thrown).isInstanceOf(TrainingException.class)
                 .hasMessageContaining("ran out of time")
@@ -120,12 +124,14 @@ class LocalTrainingBackendTest {
     void adoptsItsRunningTrainerAfterARestart() throws Exception {
         TrainingRequest request = request("run-adopted", DATA, 60, Duration.ofMinutes(2));
         Path pidFile = tempDir.resolve("runs/run-adopted/trainer.pid");
-        Thread before = new Thread(() -> catchTrainingException(() -> backend.train(request, p -> { })));
+        AtomicReference<Throwable> firstAttempt = new AtomicReference<>();
+        Thread before = new Thread(() -> firstAttempt.set(catchThrowable(() -> backend.train(request, p -> { }))));
         before.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
         // The orchestrator "restarts": the thread that started the trainer stops following it.
         before.interrupt();
         before.join();
+        assertThat(firstAttempt.get()).isInstanceOf(TrainingException.class).hasMessageContaining("interrupted");
 
         TrainingResult result = backend().train(request, progress::add);
 
@@ -166,7 +172,7 @@ class LocalTrainingBackendTest {
             test.copyPixels(i, pixels, i * 784);
         }
         try (SavedModelBundle model = SavedModelBundle.load(local.toString(), "serve");
-                TFloat32 x = TFloat32.tensorOf(Shape.of(4, 28, 28), org.tensorflow.ndarray.buffer.DataBuffers.of(pixels));
+                TFloat32 x = TFloat32.tensorOf(Shape.of(4, 28, 28), DataBuffers.of(pixels));
                 Result result = model.function("serving_default").call(Map.of("x", x))) {
             TUint8 classes = (TUint8) result.get("classes").orElseThrow();
             TFloat32 predictions = (TFloat32) result.get("predictions").orElseThrow();
@@ -176,7 +182,7 @@ class LocalTrainingBackendTest {
             for (int c = 0; c < 10; c++) {
                 sum += predictions.getFloat(0, c);
             }
-            assertThat(sum).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(sum).isCloseTo(1f, within(1e-4f));
             assertThat(classes.getByte(0)).isBetween((byte) 0, (byte) 9);
         }
     }
@@ -185,9 +191,5 @@ class LocalTrainingBackendTest {
         Matcher pid = Pattern.compile("\\(pid (\\d+)\\)").matcher(message);
         assertThat(pid.find()).as("a pid in: %s", message).isTrue();
         return Long.parseLong(pid.group(1));
-    }
-
-    private static void catchTrainingException(Runnable training) {
-        assertThatThrownBy(training::run).isInstanceOf(TrainingException.class).hasMessageContaining("interrupted");
     }
 }
