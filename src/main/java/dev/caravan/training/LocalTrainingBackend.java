@@ -1,0 +1,186 @@
+package dev.caravan.training;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Location;
+import dev.caravan.storage.S3Settings;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Trains on this machine: runs {@link MnistTrainer} as a child JVM with the TFJob environment contract, keeps its
+ * whole output in {@code <runsDir>/<runName>/trainer.log}, reports its progress lines, and stops it when the request's
+ * timeout passes. A run whose trainer is still alive after a restart is followed, not started twice; a run whose
+ * export is already complete is not trained again.
+ */
+public final class LocalTrainingBackend implements TrainingBackend {
+
+    private static final String TRAINER_CLASS = MnistTrainer.class.getName();
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Path runsDir;
+    private final S3Settings s3;
+    private final String javaExecutable;
+    private final String classPath;
+    private final List<String> jvmOptions;
+    private final Map<String, String> environment;
+
+    /** A backend that runs the trainer with this JVM's {@code java} and class path. */
+    public LocalTrainingBackend(Path runsDir, S3Settings s3) {
+        this(runsDir, s3, currentJava(), System.getProperty("java.class.path"), List.of(), Map.of());
+    }
+
+    /**
+     * @param runsDir        folder of the per-run folders
+     * @param s3             the S3 service the trainer reads and writes, handed over as {@code S3_ENDPOINT} etc.
+     * @param javaExecutable the {@code java} to run the trainer with
+     * @param classPath      the trainer's class path, e.g. {@code target/caravan.jar:target/lib/*}
+     * @param jvmOptions     options before the class name, e.g. {@code -Xmx1g}
+     * @param environment    variables added to the trainer's environment, e.g. {@code TF_CPP_MIN_LOG_LEVEL=2}
+     */
+    public LocalTrainingBackend(Path runsDir, S3Settings s3, String javaExecutable, String classPath,
+            List<String> jvmOptions, Map<String, String> environment) {
+        this.runsDir = runsDir;
+        this.s3 = s3;
+        this.javaExecutable = javaExecutable;
+        this.classPath = classPath;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The {@code java} of the running JVM. */
+    public static String currentJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        if (request.timeout() == null || request.timeout().isNegative() || request.timeout().isZero()) {
+            throw new TrainingException("the training of run " + request.runName() + " has no positive timeout ("
+                    + request.timeout() + "); set the training timeout, e.g. 10 minutes");
+        }
+        RunFolder run = RunFolder.create(runsDir, request.runName());
+        try (ObjectStore store = ObjectStore.connect(s3)) {
+            return train(request, listener, run, store);
+        } catch (SdkException e) {
+            throw new TrainingException("cannot check the export of run " + request.runName() + " in S3 at "
+                    + s3.endpoint() + ": " + e.getMessage() + "; check that S3 is reachable", e);
+        } catch (UncheckedIOException e) {
+            throw new TrainingException(e.getMessage() + "; check the run folder " + run.dir(), e);
+        }
+    }
+
+    private TrainingResult train(TrainingRequest request, TrainingListener listener, RunFolder run,
+            ObjectStore store) {
+        S3Location savedModel = request.exportDir().resolve("saved_model.pb");
+        TrainerProcess trainer = TrainerProcess.adopt(run, request.runName(), TRAINER_CLASS).orElse(null);
+        if (trainer == null && store.exists(savedModel)) {
+            return alreadyExported(request, run);
+        }
+        if (trainer == null) {
+            trainer = start(request, run);
+        }
+        TrainerLog log = new TrainerLog(run.log(), trainer.logOffset());
+        TrainingProgress last = follow(trainer, run, log, request, listener);
+        trainer.deletePidFile(run);
+        checkOutcome(trainer, log, request, store.exists(savedModel));
+        return new TrainingResult(request.exportDir(), last, Duration.between(trainer.started(), Instant.now()));
+    }
+
+    private TrainerProcess start(TrainingRequest request, RunFolder run) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.add("-D" + TrainerProcess.RUN_PROPERTY + "=" + request.runName());
+        command.addAll(jvmOptions);
+        command.add(TRAINER_CLASS);
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(TrainerEnvironment.of(request, s3));
+        // Not -cp: Linux shows a process only the first 4 KB of its command line, and the run's marker must be seen.
+        env.put("CLASSPATH", classPath);
+        run.appendToLog(String.format("%n=== %s starting the trainer of run %s: %d steps, batch %d, learning rate %s,"
+                        + " data %s, export %s%n", Instant.now(), request.runName(), request.trainSteps(),
+                request.batchSize(), request.learningRate(), request.dataDir(), request.exportDir()));
+        return TrainerProcess.start(run, command, env);
+    }
+
+    /** Reports progress lines until the trainer ends; kills it and fails when the request's time is up. */
+    private TrainingProgress follow(TrainerProcess trainer, RunFolder run, TrainerLog log, TrainingRequest request,
+            TrainingListener listener) {
+        AtomicReference<TrainingProgress> last = new AtomicReference<>(unknownProgress(request));
+        Instant deadline = trainer.started().plus(request.timeout());
+        try {
+            boolean exited = false;
+            while (!exited) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    trainer.killTree();
+                    trainer.deletePidFile(run);
+                    log.readNewLines(line -> report(line, last, listener));
+                    throw outOfTime(trainer, log, request);
+                }
+                exited = trainer.awaitExit(left.compareTo(POLL) < 0 ? left : POLL);
+                log.readNewLines(line -> report(line, last, listener));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted while following the trainer of run " + request.runName()
+                    + " (pid " + trainer.pid() + "); it keeps running, and training this run again adopts it", e);
+        }
+        return last.get();
+    }
+
+    private static void report(String line, AtomicReference<TrainingProgress> last, TrainingListener listener) {
+        ProgressLine.parse(line).ifPresent(progress -> {
+            last.set(progress);
+            listener.onProgress(progress);
+        });
+    }
+
+    private static void checkOutcome(TrainerProcess trainer, TrainerLog log, TrainingRequest request,
+            boolean exported) {
+        int code = trainer.exitCode().orElse(exported ? 0 : -1);
+        if (code != 0) {
+            String how = trainer.isAdopted() ? "(adopted after a restart, pid " + trainer.pid() + ") ended without an export"
+                    : "failed with exit code " + code;
+            throw new TrainingException("the trainer of run " + request.runName() + " " + how + "; "
+                    + lastLines(log));
+        }
+        if (!exported) {
+            throw new TrainingException("the trainer of run " + request.runName() + " finished, but "
+                    + request.exportDir().resolve("saved_model.pb") + " is missing; check that the export folder is"
+                    + " writable and not cleaned up by something else; " + lastLines(log));
+        }
+    }
+
+    private static TrainingException outOfTime(TrainerProcess trainer, TrainerLog log, TrainingRequest request) {
+        return new TrainingException("the trainer of run " + request.runName() + " ran out of time: it did not finish"
+                + " within the training timeout of " + request.timeout().toSeconds() + " s and was stopped (pid "
+                + trainer.pid() + "); raise the training timeout or lower the training steps (now "
+                + request.trainSteps() + "); " + lastLines(log));
+    }
+
+    private static String lastLines(TrainerLog log) {
+        List<String> tail = log.tail();
+        return tail.isEmpty() ? "it wrote nothing to " + log.file()
+                : "last lines of " + log.file() + ":\n  " + String.join("\n  ", tail);
+    }
+
+    private static TrainingResult alreadyExported(TrainingRequest request, RunFolder run) {
+        AtomicReference<TrainingProgress> last = new AtomicReference<>(unknownProgress(request));
+        new TrainerLog(run.log(), 0).readNewLines(line -> ProgressLine.parse(line).ifPresent(last::set));
+        return new TrainingResult(request.exportDir(), last.get(), Duration.ZERO);
+    }
+
+    /** Progress before any report: no step done, loss and accuracy not known (NaN). */
+    private static TrainingProgress unknownProgress(TrainingRequest request) {
+        return new TrainingProgress(0, request.trainSteps(), Double.NaN, Double.NaN);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.caravan.training;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.random.TruncatedNormal;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import dev.caravan.data.MnistDataset;
+import dev.caravan.training.CnnModel.Weight;
+
+/** The model with its loss, accuracy and Adam update, in one graph and session that train it step by step. */
+final class TrainingGraph implements AutoCloseable {
+
+    private static final int EVALUATION_BATCH = 1000;
+
+    private final Graph graph;
+    private final Session session;
+    private final Placeholder<TFloat32> images;
+    private final Placeholder<TInt32> labels;
+    private final Operand<TFloat32> loss;
+    private final Operand<TFloat32> accuracy;
+    private final Op minimize;
+
+    TrainingGraph(float learningRate, long seed) {
+        graph = new Graph();
+        Ops tf = Ops.create(graph);
+        images = tf.withName("x").placeholder(TFloat32.class,
+                Placeholder.shape(Shape.of(-1, CnnModel.ROWS, CnnModel.COLS)));
+        labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+        Map<Weight, Operand<TFloat32>> weights = CnnModel.weights(w -> initialised(tf, w, seed));
+        Operand<TFloat32> logits = CnnModel.logits(tf, images, weights);
+        // The sparse cross-entropy has no gradient in TensorFlow's C++ API: one-hot labels take the dense one.
+        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(CnnModel.CLASSES), tf.constant(1f), tf.constant(0f));
+        loss = tf.withName("loss").math.mean(
+                tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+        Operand<TFloat32> correct = tf.dtypes.cast(
+                tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TFloat32.class);
+        accuracy = tf.withName("accuracy").math.mean(correct, tf.constant(0));
+        minimize = new Adam(graph, learningRate).minimize(loss, "train");
+        session = new Session(graph);
+    }
+
+    /** Loss and accuracy on one batch. */
+    record Metrics(float loss, float accuracy) {
+    }
+
+    /** One Adam update on a batch; {@code measure} also fetches the batch's loss and accuracy (else null). */
+    Metrics train(Batch batch, boolean measure) {
+        try (TFloat32 x = batch.imageTensor(); TInt32 y = batch.labelTensor()) {
+            Session.Runner runner = session.runner().feed(images, x).feed(labels, y).addTarget(minimize);
+            if (!measure) {
+                runner.run().close();
+                return null;
+            }
+            try (Result result = runner.fetch(loss).fetch(accuracy).run()) {
+                return new Metrics(((TFloat32) result.get(0)).getFloat(), ((TFloat32) result.get(1)).getFloat());
+            }
+        }
+    }
+
+    /** Loss and accuracy over a whole dataset, in batches so memory stays flat. */
+    Metrics evaluate(MnistDataset dataset) {
+        double lossSum = 0;
+        double correct = 0;
+        for (int start = 0; start < dataset.count(); start += EVALUATION_BATCH) {
+            Batch batch = Batch.range(dataset, start, Math.min(EVALUATION_BATCH, dataset.count() - start));
+            try (TFloat32 x = batch.imageTensor(); TInt32 y = batch.labelTensor();
+                    Result result = session.runner().feed(images, x).feed(labels, y).fetch(loss).fetch(accuracy).run()) {
+                lossSum += ((TFloat32) result.get(0)).getFloat() * batch.size();
+                correct += ((TFloat32) result.get(1)).getFloat() * batch.size();
+            }
+        }
+        return new Metrics((float) (lossSum / dataset.count()), (float) (correct / dataset.count()));
+    }
+
+    /** Writes the weights (and Adam's state) as a TensorFlow checkpoint {@code prefix.index}, {@code prefix.data-*}. */
+    void save(Path prefix) {
+        session.save(prefix.toString());
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+
+    private static Operand<TFloat32> initialised(Ops tf, Weight weight, long seed) {
+        Operand<TFloat32> initial = weight.isBias()
+                ? tf.fill(tf.constant(weight.shape()), tf.constant(0.1f))
+                : tf.math.mul(tf.random.truncatedNormal(tf.constant(weight.shape()), TFloat32.class,
+                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) weight.ordinal())),
+                        tf.constant((float) Math.sqrt(2.0 / weight.fanIn())));
+        return tf.withName(weight.variableName).variable(initial);
+    }
+}
