@@ -1,0 +1,70 @@
+package dev.caravan.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+
+import dev.caravan.pipeline.Run;
+import dev.caravan.storage.S3Location;
+import dev.caravan.testutil.CaravanInstance;
+import dev.caravan.testutil.CaravanTestProperties;
+import dev.caravan.testutil.MnistUploads;
+
+/** The trigger's memory lives in H2: after a restart, data that trained before does not train again. */
+class TriggerAcrossRestartsTest {
+
+    private final S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
+
+    @Test
+    void theSameSnapshotDoesNotTrainAgainAfterARestart() {
+        Path home = CaravanTestProperties.newHome();
+        try {
+            // given: a run that completed (the gate is set out of reach, so it ends quickly as REJECTED)
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.gate.min-accuracy=1")) {
+                MnistUploads.uploadAll(caravan.store(), data);
+                MnistUploads.marker(caravan.store(), data);
+                List<Run> runs = caravan.awaitEndedRuns(1);
+                assertThat(runs.get(0).outcome()).as(runs.get(0).message()).isEqualTo("REJECTED");
+            }
+
+            // when: Caravan restarts on the same home and the marker is uploaded again
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.gate.min-accuracy=1")) {
+                NotifyBuilder snapshotTaken = new NotifyBuilder(caravan.bean(CamelContext.class))
+                        .fromRoute("retrain-snapshot").whenDone(1).create();
+                MnistUploads.marker(caravan.store(), data);
+
+                // then: the snapshot is taken, recognised, and no second run starts
+                assertThat(snapshotTaken.matches(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(caravan.runs()).hasSize(1);
+            }
+        } finally {
+            FileSystemUtils.deleteRecursively(home.toFile());
+        }
+    }
+
+    @Test
+    void aQuietPrefixCompletesAnUploadWithoutAMarkerAsOneRun() {
+        Path home = CaravanTestProperties.newHome();
+        try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.trigger.quiet-period=2s")) {
+            // given: twenty objects, none of them a marker; the data is incomplete, so the run fails fast
+            for (int i = 0; i < 20; i++) {
+                caravan.store().put(data.resolve("part-" + i + ".bin"), new byte[] {(byte) i});
+            }
+
+            // then: one run for all of them, failed at validation with the missing object named
+            List<Run> runs = caravan.awaitEndedRuns(1);
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).status()).isEqualTo("FAILED");
+            assertThat(runs.get(0).message()).startsWith("validateData: s3://tfmnist/data/mnist/train-images-idx3-ubyte");
+        } finally {
+            FileSystemUtils.deleteRecursively(home.toFile());
+        }
+    }
+}
