@@ -66,7 +66,7 @@ public final class TestModels {
 
     private static synchronized SoftmaxRegression trainedLinear() {
         if (linear == null) {
-            linear = SoftmaxRegression.train(MnistData.train(20_000), 3);
+            linear = SoftmaxRegression.train(MnistData.train(10_000), 3);
         }
         return linear;
     }
