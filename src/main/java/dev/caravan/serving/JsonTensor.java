@@ -1,0 +1,135 @@
+package dev.caravan.serving;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+
+/**
+ * A tensor read from JSON as TensorFlow Serving's REST API writes them: a number or boolean, or nested lists of
+ * them whose lengths give the shape. Values are read straight off the parser into one growing array, without a
+ * JSON tree; the dtype comes from the signature, as JSON numbers carry none.
+ */
+final class JsonTensor {
+
+    private final String alias;
+    private double[] values = new double[1024];
+    private int count;
+    private long[] shape = new long[8];
+    private int rank = -1;
+
+    JsonTensor(String alias) {
+        this.alias = alias;
+    }
+
+    /** Reads the value at the parser's current token as the element at {@code depth} (1 inside an instance list). */
+    void read(JsonParser parser, int depth) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.START_ARRAY) {
+            long length = 0;
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                read(parser, depth + 1);
+                length++;
+            }
+            if (length == 0) {
+                leaf(depth + 1);
+            }
+            dimension(depth, length);
+        } else if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            leaf(depth);
+            add(parser.getDoubleValue());
+        } else if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+            leaf(depth);
+            add(token == JsonToken.VALUE_TRUE ? 1 : 0);
+        } else {
+            throw ServingError.invalidArgument("input '" + alias + "' holds " + describe(parser)
+                    + "; write tensors as numbers, booleans or nested lists of them");
+        }
+    }
+
+    /** Sets the batch size of tensors read instance by instance. */
+    void dimension(int depth, long length) {
+        if (depth >= shape.length) {
+            int known = shape.length;
+            shape = Arrays.copyOf(shape, Math.max(depth + 1, known * 2));
+            Arrays.fill(shape, known, shape.length, -1);
+        }
+        if (depth < rank && shape[depth] >= 0 && shape[depth] != length) {
+            throw ServingError.invalidArgument("input '" + alias + "' is ragged: lists at depth " + depth + " have "
+                    + shape[depth] + " and " + length + " elements; every list at one depth must be equally long");
+        }
+        shape[depth] = length;
+    }
+
+    long[] shape() {
+        return Arrays.copyOf(shape, Math.max(rank, 0));
+    }
+
+    /** A tensor of the input's dtype; the shape is checked against the signature first. */
+    Tensor toTensor(TensorSpec input, ModelSignature signature) {
+        long[] dims = shape();
+        input.checkInput(input.dtype(), dims, signature.description());
+        TensorType type = TensorType.of(input.dtype(), "input '" + alias + "'");
+        return Tensor.of(type.tensorClass(), Shape.of(dims), t -> copy(type, t.asRawTensor().data()));
+    }
+
+    private void copy(TensorType type, ByteDataBuffer target) {
+        switch (type) {
+            case FLOAT -> {
+                float[] floats = new float[count];
+                for (int i = 0; i < count; i++) {
+                    floats[i] = (float) values[i];
+                }
+                target.asFloats().write(floats);
+            }
+            case DOUBLE -> target.asDoubles().write(values, 0, count);
+            case INT32 -> {
+                var ints = target.asInts();
+                for (int i = 0; i < count; i++) {
+                    ints.setInt((int) values[i], i);
+                }
+            }
+            case INT64 -> {
+                var longs = target.asLongs();
+                for (int i = 0; i < count; i++) {
+                    longs.setLong((long) values[i], i);
+                }
+            }
+            case UINT8, BOOL -> {
+                for (int i = 0; i < count; i++) {
+                    target.setByte((byte) values[i], i);
+                }
+            }
+        }
+    }
+
+    private void leaf(int depth) {
+        if (rank < 0) {
+            rank = depth;
+            Arrays.fill(shape, -1);
+        } else if (rank != depth) {
+            throw ServingError.invalidArgument("input '" + alias + "' mixes nesting depths " + rank + " and " + depth
+                    + "; every value must be nested equally deep");
+        }
+    }
+
+    private void add(double value) {
+        if (count == values.length) {
+            values = Arrays.copyOf(values, count * 2);
+        }
+        values[count++] = value;
+    }
+
+    private static String describe(JsonParser parser) throws IOException {
+        return switch (parser.currentToken()) {
+            case START_OBJECT -> "an object (base64 {\"b64\": ...} strings are not supported by this server)";
+            case VALUE_STRING -> "the string \"" + parser.getText() + "\"";
+            case VALUE_NULL -> "null";
+            default -> String.valueOf(parser.currentToken());
+        };
+    }
+}
