@@ -9,6 +9,7 @@ import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
+import dev.caravan.smoketest.SampleDigits;
 import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.smoketest.SmokeTestReport;
 import dev.caravan.system.CaravanProperties;
@@ -33,14 +34,16 @@ class SmokeTestTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         ServingEndpoint endpoint = serving.endpoint();
-        SmokeTestReport report = new SmokeTest(settings.deadline())
+        SmokeTestReport report = new SmokeTest(SampleDigits.load(), settings.deadline())
                 .run(endpoint.host(), endpoint.grpcPort(), run.model(), run.version(), settings.minCorrect());
         run.smokeReport(report.render());
         if (!report.passed()) {
-            throw new IllegalStateException("smoke test of version " + run.version() + " failed: "
-                    + report.failureReason() + "; " + rollBack(run, report.failureReason()));
+            String reason = report.failureReason().orElse("the sample digits were not answered right");
+            throw new IllegalStateException("smoke test of version " + run.version() + " failed: " + reason + "; "
+                    + rollBack(run, reason));
         }
-        StepMessages.say(chunk, report.summary());
+        StepMessages.say(chunk, report.correctCount() + "/" + report.digits().size() + " sample digits answered right by "
+                + run.model() + " version " + run.version() + " over gRPC at " + endpoint.host() + ":" + endpoint.grpcPort());
         return RepeatStatus.FINISHED;
     }
 

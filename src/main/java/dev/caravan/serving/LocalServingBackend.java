@@ -68,6 +68,11 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
     }
 
     @Override
+    public void stop(String model) {
+        models.stop(model);
+    }
+
+    @Override
     public OptionalLong servingVersion(String model) {
         return models.servingVersion(model);
     }

@@ -94,6 +94,16 @@ final class ServedModels implements AutoCloseable {
         return one;
     }
 
+    /** Stops serving one model; its version closes once its running requests finish. */
+    void stop(String name) {
+        ModelSlot slot = slots.get(name);
+        if (slot != null) {
+            synchronized (slot) {
+                slot.retire();
+            }
+        }
+    }
+
     /** Stops serving every model; each closes once its running requests finish. */
     @Override
     public void close() {

@@ -19,6 +19,9 @@ public interface ServingBackend {
      */
     void serve(String model, long version, S3Location export);
 
+    /** Stops serving {@code model}: what rolling back means when no version served before. */
+    void stop(String model);
+
     /** The version of {@code model} now served, if any. */
     OptionalLong servingVersion(String model);
 

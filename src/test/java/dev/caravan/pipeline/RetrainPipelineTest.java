@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
@@ -26,6 +27,7 @@ import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.smoketest.PredictClient;
+import dev.caravan.smoketest.SampleDigits;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
@@ -97,7 +99,7 @@ class RetrainPipelineTest {
         assertThat(served.accuracy()).isGreaterThan(0.85);
         assertThat(serving.servingVersion("mnist")).hasValue(1);
         try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
-            assertThat(client.predict("mnist", firstTestImage()).digit()).isEqualTo(7);
+            assertThat(client.predict("mnist", OptionalLong.empty(), firstTestImage()).digit()).isEqualTo(7);
         }
         RunView view = queries.get(run.name()).orElseThrow();
         assertThat(view.steps()).extracting(StepView::name).containsExactly(
@@ -111,7 +113,7 @@ class RetrainPipelineTest {
     @Test
     @Order(2)
     void theSameDataTriggeredAgainDoesNotTrainAgain() {
-        NotifyBuilder snapshotTaken = new NotifyBuilder(camel).fromRoute("retrain-snapshot").whenDone(1).create();
+        NotifyBuilder snapshotTaken = new NotifyBuilder(camel).fromRoute("retrain-on-marker").whenDone(1).create();
 
         MnistUploads.marker(store, data);
 
@@ -132,7 +134,7 @@ class RetrainPipelineTest {
                 .contains("label 12 at index 345");
         assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(1);
         try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
-            assertThat(client.predict("mnist", firstTestImage()).digit()).isEqualTo(7);
+            assertThat(client.predict("mnist", OptionalLong.empty(), firstTestImage()).digit()).isEqualTo(7);
         }
     }
 
@@ -184,7 +186,6 @@ class RetrainPipelineTest {
     }
 
     private static float[] firstTestImage() {
-        return dev.caravan.data.MnistData.loadLocal(MnistUploads.DATA, dev.caravan.data.MnistSplit.TEST).first(1)
-                .pixelsOf(0);
+        return SampleDigits.load().get(0).pixels();
     }
 }

@@ -37,7 +37,7 @@ class TriggerAcrossRestartsTest {
             // when: Caravan restarts on the same home and the marker is uploaded again
             try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.gate.min-accuracy=1")) {
                 NotifyBuilder snapshotTaken = new NotifyBuilder(caravan.bean(CamelContext.class))
-                        .fromRoute("retrain-snapshot").whenDone(1).create();
+                        .fromRoute("retrain-on-marker").whenDone(1).create();
                 MnistUploads.marker(caravan.store(), data);
 
                 // then: the snapshot is taken, recognised, and no second run starts
