@@ -17,7 +17,29 @@ public class CaravanCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static CommandLine commandLine() {
-        return new CommandLine(new CaravanCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new CaravanCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(CaravanCommand::failed);
+    }
+
+    /**
+     * A command that fails says why in one line; the stack trace is for {@code CARAVAN_DEBUG=1}. Start-up failures
+     * carry Spring's own report (the setting and the reason), which is printed as is.
+     */
+    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (System.getenv("CARAVAN_DEBUG") != null) {
+            e.printStackTrace(command.getErr());
+        }
+        command.getErr().println("caravan " + command.getCommandName() + ": " + rootMessage(e));
+        return 1;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     @Override
