@@ -30,7 +30,7 @@ public class CaravanCommand implements Runnable {
         if (System.getenv("CARAVAN_DEBUG") != null) {
             e.printStackTrace(command.getErr());
         }
-        command.getErr().println("caravan " + command.getCommandName() + ": " + rootMessage(e));
+        command.getErr().println("caravan " + command.getCommandName() + ": " + StartupErrors.describe(e));
         return 1;
     }
 

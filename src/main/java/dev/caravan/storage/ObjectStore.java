@@ -45,7 +45,7 @@ public final class ObjectStore implements AutoCloseable {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
                 .build();
     }
 

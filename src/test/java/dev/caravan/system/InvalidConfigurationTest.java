@@ -1,42 +1,46 @@
 package dev.caravan.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.util.FileSystemUtils;
 
-import dev.caravan.testutil.CaravanInstance;
+import dev.caravan.cli.CaravanCommand;
 import dev.caravan.testutil.CaravanTestProperties;
+import picocli.CommandLine;
 
-/** Invalid settings stop start-up, naming the key and the reason. */
+/** Invalid settings stop start-up, and {@code caravan server} names the key, the reason and the value. */
 class InvalidConfigurationTest {
 
     @Test
     void aGateAboveOneStopsStartUpNamingTheKey() {
-        assertThat(startFailure("--caravan.gate.min-accuracy=1.5"))
-                .contains("caravan.gate.min-accuracy").contains("must be less than or equal to 1");
+        String error = serverFailure("--caravan.gate.min-accuracy=1.5");
+
+        assertThat(error).contains("caravan.gate.min-accuracy: must be less than or equal to 1 (was 1.5)");
     }
 
     @Test
     void aModelNameThatIsNotDns1123StopsStartUp() {
-        assertThat(startFailure("--caravan.model-name=My_Model"))
-                .contains("caravan.model-name").contains("DNS-1123");
+        String error = serverFailure("--caravan.model-name=My_Model");
+
+        assertThat(error).contains("caravan.model-name: must be a DNS-1123 label").contains("(was My_Model)");
     }
 
-    private static String startFailure(String property) {
+    private static String serverFailure(String property) {
         Path home = CaravanTestProperties.newHome();
         try {
-            Throwable failure = catchThrowable(() -> CaravanInstance.start(home, property).close());
-            assertThat(failure).isNotNull();
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-            }
-            return messages + String.valueOf(NestedExceptionUtils.getMostSpecificCause(failure));
+            StringWriter err = new StringWriter();
+            CommandLine command = CaravanCommand.commandLine();
+            command.setErr(new PrintWriter(err, true));
+            int code = command.execute("server", "--caravan.home=" + home, "--server.port=0",
+                    "--caravan.s3.embedded.port=0", "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0",
+                    property);
+            assertThat(code).isEqualTo(1);
+            return err.toString();
         } finally {
             FileSystemUtils.deleteRecursively(home.toFile());
         }
