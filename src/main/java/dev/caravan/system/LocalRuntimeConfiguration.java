@@ -4,12 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
+import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Settings;
 import dev.caravan.system.StorageConfiguration.EmbeddedS3Holder;
@@ -39,6 +41,12 @@ class LocalRuntimeConfiguration {
         CaravanProperties.Serving serving = properties.serving();
         return new LocalServingBackend(store, properties.home().resolve("serving"), new ModelServerSettings(
                 serving.host(), serving.grpcPort(), serving.restPort(), ModelServerSettings.DEFAULT_REQUEST_THREADS));
+    }
+
+    /** The smoke test's gRPC client pays its one-time start-up cost here, not in the first run. */
+    @Bean
+    ApplicationRunner grpcClientWarmUp(ServingBackend serving) {
+        return args -> StartupWarmUp.callModelServer(serving);
     }
 
     @Bean

@@ -1,0 +1,57 @@
+package dev.caravan.system;
+
+import java.util.OptionalLong;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+import dev.caravan.serving.ServingBackend;
+import dev.caravan.serving.ServingEndpoint;
+import dev.caravan.smoketest.PredictClient;
+import dev.caravan.smoketest.PredictException;
+
+/**
+ * Takes the one-time costs of a run's first evaluation and smoke test while Caravan starts: loading TensorFlow's
+ * native library (whose start-up lines are then printed before any run) and, on the local runtime, the gRPC
+ * client's first call.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class StartupWarmUp implements ApplicationRunner {
+
+    private static final String NO_SUCH_MODEL = "caravan-warm-up";
+
+    @Override
+    public void run(ApplicationArguments args) {
+        runTrivialGraph();
+    }
+
+    private static void runTrivialGraph() {
+        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+            Ops tf = Ops.create(graph);
+            var sum = tf.math.add(tf.constant(1f), tf.constant(2f));
+            try (TFloat32 result = (TFloat32) session.runner().fetch(sum).run().get(0)) {
+                if (result.getFloat() != 3f) {
+                    throw new IllegalStateException("TensorFlow computed 1 + 2 = " + result.getFloat());
+                }
+            }
+        }
+    }
+
+    /** Asks a model server about a model it does not have: the answer, NOT_FOUND, is the expected one. */
+    static void callModelServer(ServingBackend serving) {
+        ServingEndpoint endpoint = serving.endpoint();
+        try (PredictClient client = new PredictClient(endpoint.host(), endpoint.grpcPort())) {
+            client.predict(NO_SUCH_MODEL, OptionalLong.empty(), new float[28 * 28]);
+        } catch (PredictException expected) {
+            // NOT_FOUND for the made-up model, or an unreachable server that the smoke test will report.
+        }
+    }
+}
