@@ -16,6 +16,7 @@ import org.springframework.batch.core.repository.JobInstanceAlreadyCompleteExcep
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.JobRestartException;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -28,11 +29,14 @@ public class RetrainLauncher {
     private final JobLauncher launcher;
     private final JobRepository repository;
     private final Job job;
+    private final ApplicationEventPublisher events;
 
-    public RetrainLauncher(JobLauncher launcher, JobRepository repository, @Qualifier("retrainJob") Job job) {
+    public RetrainLauncher(JobLauncher launcher, JobRepository repository, @Qualifier("retrainJob") Job job,
+                           ApplicationEventPublisher events) {
         this.launcher = launcher;
         this.repository = repository;
         this.job = job;
+        this.events = events;
     }
 
     /** Runs the job to its end and returns its execution; completed work returns the execution that completed it. */
@@ -46,14 +50,27 @@ public class RetrainLauncher {
      * data with other settings is another run.
      */
     public JobExecution launch(String model, String snapshot, Map<String, String> settings) {
+        return launch(parameters(model, snapshot, settings));
+    }
+
+    /** The identifying parameters of a run: model, snapshot, and any settings that differ from the configured ones. */
+    public static JobParameters parameters(String model, String snapshot, Map<String, String> settings) {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(RunNames.MODEL, model)
                 .addString(RunNames.SNAPSHOT, snapshot);
         new TreeMap<>(settings).forEach((name, value) -> builder.addString(TrainingSettings.checked(name, value), value));
-        JobParameters parameters = builder.toJobParameters();
+        return builder.toJobParameters();
+    }
+
+    /** Runs the job with these parameters: new work starts, failed or interrupted work resumes where it stopped. */
+    public JobExecution launch(JobParameters parameters) {
+        String snapshot = parameters.getString(RunNames.SNAPSHOT);
         try {
             return launcher.run(job, parameters);
         } catch (JobInstanceAlreadyCompleteException e) {
+            String run = RunNames.of(parameters);
+            events.publishEvent(new RunEvent.Skipped(run, parameters.getString(RunNames.MODEL), snapshot,
+                    "run " + run + " already trained on snapshot " + snapshot + " with these settings"));
             return repository.getLastJobExecution(job.getName(), parameters);
         } catch (JobExecutionAlreadyRunningException e) {
             throw new IllegalStateException("run " + RunNames.of(parameters) + " for snapshot " + snapshot

@@ -23,4 +23,12 @@ public sealed interface RunEvent {
 
     record RunFinished(String run, String status, String outcome, String message) implements RunEvent {
     }
+
+    /** A request for work that was done before: the same data with the same settings trains once. */
+    record Skipped(String run, String model, String snapshot, String reason) implements RunEvent {
+    }
+
+    /** A run that could not even start, for example because the job repository was unreachable. */
+    record LaunchFailed(String run, String model, String message) implements RunEvent {
+    }
 }

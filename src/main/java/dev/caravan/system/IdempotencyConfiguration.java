@@ -6,7 +6,7 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The H2-backed idempotent repositories the trigger routes use, so nothing triggers twice, also after a restart. */
+/** The H2-backed idempotent repository the trigger routes use, so no upload triggers twice, also after a restart. */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
@@ -14,12 +14,6 @@ class IdempotencyConfiguration {
     @Bean
     JdbcMessageIdRepository seenObjects(DataSource dataSource) {
         return repository(dataSource, "caravan-objects");
-    }
-
-    /** Snapshots that were trained, so the same data never trains twice. */
-    @Bean
-    JdbcMessageIdRepository trainedSnapshots(DataSource dataSource) {
-        return repository(dataSource, "caravan-snapshots");
     }
 
     private static JdbcMessageIdRepository repository(DataSource dataSource, String processorName) {

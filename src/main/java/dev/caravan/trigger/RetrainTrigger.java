@@ -1,19 +1,20 @@
 package dev.caravan.trigger;
 
+import java.util.Map;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.JobExecution;
 import org.springframework.stereotype.Component;
 
-import dev.caravan.pipeline.RetrainLauncher;
+import dev.caravan.pipeline.RetrainCoordinator;
+import dev.caravan.pipeline.RetrainRequest;
 import dev.caravan.storage.S3Location;
 import dev.caravan.system.CaravanProperties;
 
 /**
- * What the trigger routes call once an upload is complete: freeze the data into a snapshot, then launch the
- * {@code retrain} job for it. A failed run throws, so the route's idempotent repository forgets the snapshot and
- * the same data can be triggered again.
+ * What the trigger routes call once an upload is complete: freeze the data into a snapshot and ask for a retrain
+ * on it. The snapshot identifies the run, so data that trained before is skipped, and a snapshot whose run failed
+ * resumes from the failed step when it is triggered again.
  */
 @Component("retrainTrigger")
 public class RetrainTrigger {
@@ -21,12 +22,12 @@ public class RetrainTrigger {
     private static final Logger log = LoggerFactory.getLogger(RetrainTrigger.class);
 
     private final SnapshotStore snapshots;
-    private final RetrainLauncher launcher;
+    private final RetrainCoordinator coordinator;
     private final CaravanProperties properties;
 
-    public RetrainTrigger(SnapshotStore snapshots, RetrainLauncher launcher, CaravanProperties properties) {
+    public RetrainTrigger(SnapshotStore snapshots, RetrainCoordinator coordinator, CaravanProperties properties) {
         this.snapshots = snapshots;
-        this.launcher = launcher;
+        this.coordinator = coordinator;
         this.properties = properties;
     }
 
@@ -38,13 +39,9 @@ public class RetrainTrigger {
         return snapshot;
     }
 
-    public void launch(Snapshot snapshot) {
-        JobExecution execution = launcher.launch(properties.modelName(), snapshot.hash());
-        if (execution.getStatus() == BatchStatus.FAILED) {
-            throw new RetrainFailedException("run for snapshot " + snapshot.hash() + " failed: "
-                    + RetrainLauncher.failureMessage(execution) + "; fix the cause and upload the "
-                    + properties.trigger().marker() + " marker again to retry");
-        }
+    public RetrainCoordinator.Admission launch(Snapshot snapshot) {
+        return coordinator.submit(new RetrainRequest(properties.modelName(), snapshot.hash(), Map.of(),
+                "upload to " + snapshot.location()));
     }
 
     /** The poll interval of the S3 consumers, in milliseconds. */
@@ -64,13 +61,5 @@ public class RetrainTrigger {
     /** The key of the completion marker the trigger route waits for. */
     public String markerKey() {
         return properties.dataPrefix() + properties.trigger().marker();
-    }
-
-    /** Thrown when a triggered run fails, so the trigger is not recorded as done. */
-    public static class RetrainFailedException extends RuntimeException {
-
-        public RetrainFailedException(String message) {
-            super(message);
-        }
     }
 }

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,6 +31,7 @@ import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
+import dev.caravan.testutil.RecordedRunEvents;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -42,6 +42,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * gRPC Predict. Then what must not happen: a second run for the same data, and a failed run taking serving down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(RecordedRunEvents.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RetrainPipelineTest {
 
@@ -71,7 +72,10 @@ class RetrainPipelineTest {
     ServingBackend serving;
 
     @Autowired
-    CamelContext camel;
+    RetrainLauncher launcher;
+
+    @Autowired
+    RecordedRunEvents events;
 
     @LocalServerPort
     int httpPort;
@@ -113,11 +117,10 @@ class RetrainPipelineTest {
     @Test
     @Order(2)
     void theSameDataTriggeredAgainDoesNotTrainAgain() {
-        NotifyBuilder snapshotTaken = new NotifyBuilder(camel).fromRoute("retrain-on-marker").whenDone(1).create();
-
         MnistUploads.marker(store, data);
 
-        assertThat(snapshotTaken.matches(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofMinutes(1)).until(() -> !events.of(RunEvent.Skipped.class).isEmpty());
+        assertThat(events.of(RunEvent.Skipped.class).get(0).reason()).contains("already trained on snapshot");
         assertThat(runs.list(10)).hasSize(1);
     }
 
@@ -144,8 +147,7 @@ class RetrainPipelineTest {
         store.put(data.resolve("train-labels-idx1-ubyte.gz"), MnistUploads.read("train-labels-idx1-ubyte.gz"));
         String snapshot = runs.list(10).get(1).snapshot();
 
-        var execution = camel.getRegistry().findSingleByType(RetrainLauncher.class)
-                .launch("mnist", snapshot, Map.of("trainSteps", "2"));
+        var execution = launcher.launch("mnist", snapshot, Map.of("trainSteps", "2"));
 
         Run rejected = runs.find(RunNames.of(execution.getJobParameters())).orElseThrow();
         assertThat(rejected.outcome()).isEqualTo("REJECTED");

@@ -19,9 +19,15 @@ import dev.caravan.storage.ObjectStore;
 public final class CaravanInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private final RecordedRunEvents events = new RecordedRunEvents();
 
     private CaravanInstance(ConfigurableApplicationContext context) {
         this.context = context;
+        context.addApplicationListener(events);
+    }
+
+    public RecordedRunEvents events() {
+        return events;
     }
 
     /** Starts Caravan on {@code home} with free ports, quick polling and the given extra properties. */

@@ -1,0 +1,65 @@
+package dev.caravan.pipeline;
+
+import java.time.LocalDateTime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.StepExecution;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds, at start, the runs a crash interrupted (their executions still say they run, but nothing in this new
+ * process runs them), records them as interrupted, and resumes each from the step it was in. A training that kept
+ * running through the crash is adopted by the train step, not started again.
+ */
+@Component
+class InterruptedRuns implements ApplicationRunner {
+
+    static final String INTERRUPTED = "interrupted: Caravan stopped while this step ran; resumed at the next start";
+
+    private static final Logger log = LoggerFactory.getLogger(InterruptedRuns.class);
+
+    private final JobExplorer explorer;
+    private final JobRepository repository;
+    private final RetrainCoordinator coordinator;
+
+    InterruptedRuns(JobExplorer explorer, JobRepository repository, RetrainCoordinator coordinator) {
+        this.explorer = explorer;
+        this.repository = repository;
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        for (JobExecution execution : explorer.findRunningJobExecutions("retrain")) {
+            markInterrupted(execution);
+            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(execution.getJobParameters()));
+            coordinator.resume(execution.getJobParameters());
+        }
+    }
+
+    private void markInterrupted(JobExecution execution) {
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), INTERRUPTED));
+                step.getExecutionContext().putString(StepMessages.MESSAGE, INTERRUPTED);
+                step.setEndTime(now);
+                repository.update(step);
+                repository.updateExecutionContext(step);
+            }
+        }
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), INTERRUPTED));
+        execution.setEndTime(now);
+        repository.update(execution);
+    }
+}
