@@ -88,13 +88,14 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step promote(ServingBackend serving, ModelRegistry registry) {
-        return step("promote", new PromoteTasklet(serving, registry));
+    Step promote(ServingBackend serving, ModelRegistry registry, ApplicationEventPublisher events) {
+        return step("promote", new PromoteTasklet(serving, registry, events));
     }
 
     @Bean
-    Step smokeTest(ServingBackend serving, ModelRegistry registry, CaravanProperties properties) {
-        return step("smokeTest", new SmokeTestTasklet(serving, registry, properties.smokeTest()));
+    Step smokeTest(ServingBackend serving, ModelRegistry registry, CaravanProperties properties,
+                   ApplicationEventPublisher events) {
+        return step("smokeTest", new SmokeTestTasklet(serving, registry, properties.smokeTest(), events));
     }
 
     private Step step(String name, Tasklet tasklet) {

@@ -82,8 +82,12 @@ public class RetrainLauncher {
 
     /** The run name the job gives this model and snapshot. */
     public static String runName(String model, String snapshot) {
-        return RunNames.of(new JobParametersBuilder().addString(RunNames.MODEL, model)
-                .addString(RunNames.SNAPSHOT, snapshot).toJobParameters());
+        return runName(model, snapshot, Map.of());
+    }
+
+    /** The run name the job gives this model, snapshot and settings. */
+    public static String runName(String model, String snapshot, Map<String, String> settings) {
+        return RunNames.of(parameters(model, snapshot, settings));
     }
 
     /** Why a job failed: the message of its failed step, in one line a person can act on. */

@@ -4,9 +4,9 @@ import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.context.ApplicationEventPublisher;
 
 import dev.caravan.registry.ModelRegistry;
-import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
 import dev.caravan.smoketest.SampleDigits;
@@ -23,11 +23,14 @@ class SmokeTestTasklet implements Tasklet {
     private final ServingBackend serving;
     private final ModelRegistry registry;
     private final CaravanProperties.SmokeTest settings;
+    private final ApplicationEventPublisher events;
 
-    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, CaravanProperties.SmokeTest settings) {
+    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, CaravanProperties.SmokeTest settings,
+                     ApplicationEventPublisher events) {
         this.serving = serving;
         this.registry = registry;
         this.settings = settings;
+        this.events = events;
     }
 
     @Override
@@ -39,6 +42,7 @@ class SmokeTestTasklet implements Tasklet {
         run.smokeReport(report.render());
         if (!report.passed()) {
             String reason = report.failureReason().orElse("the sample digits were not answered right");
+            events.publishEvent(new RunEvent.SmokeFailed(run.runName(), run.model(), run.version(), reason));
             throw new IllegalStateException("smoke test of version " + run.version() + " failed: " + reason + "; "
                     + rollBack(run, reason));
         }
@@ -52,12 +56,12 @@ class SmokeTestTasklet implements Tasklet {
         String why = "smoke test failed: " + reason;
         if (previous == null) {
             serving.stop(run.model());
-            registry.rollBack(run.model(), run.version(), null, why);
-            return "no version served before it, so " + run.model() + " is not served now";
+        } else {
+            serving.serve(run.model(), previous, registry.find(run.model(), previous).orElseThrow().export());
         }
-        ModelVersion before = registry.find(run.model(), previous).orElseThrow();
-        serving.serve(run.model(), previous, before.export());
         registry.rollBack(run.model(), run.version(), previous, why);
-        return "serving rolled back to version " + previous;
+        events.publishEvent(new RunEvent.ModelRolledBack(run.runName(), run.model(), run.version(), previous, why));
+        return previous == null ? "no version served before it, so " + run.model() + " is not served now"
+                : "serving rolled back to version " + previous;
     }
 }

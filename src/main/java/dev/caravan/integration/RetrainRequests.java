@@ -1,0 +1,89 @@
+package dev.caravan.integration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.caravan.pipeline.RetrainCoordinator;
+import dev.caravan.pipeline.RetrainLauncher;
+import dev.caravan.pipeline.RetrainRequest;
+import dev.caravan.storage.S3Location;
+import dev.caravan.system.CaravanProperties;
+import dev.caravan.trigger.Snapshot;
+import dev.caravan.trigger.SnapshotStore;
+
+/**
+ * The documented way in for any route: a message sent to {@code direct:caravan-retrain} asks for a retrain of the
+ * configured model on the data under the data prefix now. The body may be a map of training settings
+ * ({@code trainSteps}, {@code batchSize}, {@code learningRate}); the header {@code CaravanOrigin} says who asked.
+ */
+@Component("retrainRequests")
+public class RetrainRequests {
+
+    static final String ORIGIN_HEADER = "CaravanOrigin";
+
+    private final SnapshotStore snapshots;
+    private final RetrainCoordinator coordinator;
+    private final CaravanProperties properties;
+    private final ObjectMapper json;
+
+    public RetrainRequests(SnapshotStore snapshots, RetrainCoordinator coordinator, CaravanProperties properties,
+                           ObjectMapper json) {
+        this.snapshots = snapshots;
+        this.coordinator = coordinator;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /** Freezes the data and submits the request; answers with the run it became and whether it started or waits. */
+    public Map<String, Object> request(Exchange exchange) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settingsOf(exchange.getMessage()).forEach((name, value) -> settings.put(String.valueOf(name), String.valueOf(value)));
+        String origin = exchange.getMessage().getHeader(ORIGIN_HEADER, String.class);
+        S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
+        Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
+        RetrainRequest request = new RetrainRequest(properties.modelName(), snapshot.hash(), settings,
+                origin == null || origin.isBlank() ? "route" : origin);
+        RetrainCoordinator.Admission admission = coordinator.submit(request);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("run", RetrainLauncher.runName(request.model(), request.snapshot(), request.settings()));
+        answer.put("model", request.model());
+        answer.put("snapshot", snapshot.hash());
+        answer.put("objects", snapshot.objects().size());
+        answer.put("admission", admission.name());
+        return answer;
+    }
+
+    /** A problem-details answer for a request that could not be taken, with the reason. */
+    public Map<String, Object> badRequest(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("title", "Bad Request");
+        problem.put("status", 400);
+        problem.put("detail", cause == null ? "the request could not be taken" : cause.getMessage());
+        return problem;
+    }
+
+    /** A map body as it is, a JSON text as the object it holds, nothing as no settings. */
+    private Map<?, ?> settingsOf(Message message) {
+        if (message.getBody() instanceof Map<?, ?> map) {
+            return map;
+        }
+        String text = message.getBody(String.class);
+        if (text == null || text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(text, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("a retrain request's body must be a JSON object of training settings, "
+                    + "such as {\"trainSteps\": 2000}: " + e.getOriginalMessage());
+        }
+    }
+}
