@@ -10,13 +10,8 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.caravan.pipeline.RetrainCoordinator;
-import dev.caravan.pipeline.RetrainLauncher;
-import dev.caravan.pipeline.RetrainRequest;
-import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
-import dev.caravan.trigger.Snapshot;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.pipeline.RunOperations;
+
 
 /**
  * The documented way in for any route: a message sent to {@code direct:caravan-retrain} asks for a retrain of the
@@ -28,16 +23,11 @@ public class RetrainRequests {
 
     static final String ORIGIN_HEADER = "CaravanOrigin";
 
-    private final SnapshotStore snapshots;
-    private final RetrainCoordinator coordinator;
-    private final CaravanProperties properties;
+    private final RunOperations operations;
     private final ObjectMapper json;
 
-    public RetrainRequests(SnapshotStore snapshots, RetrainCoordinator coordinator, CaravanProperties properties,
-                           ObjectMapper json) {
-        this.snapshots = snapshots;
-        this.coordinator = coordinator;
-        this.properties = properties;
+    public RetrainRequests(RunOperations operations, ObjectMapper json) {
+        this.operations = operations;
         this.json = json;
     }
 
@@ -46,18 +36,9 @@ public class RetrainRequests {
         Map<String, String> settings = new LinkedHashMap<>();
         settingsOf(exchange.getMessage()).forEach((name, value) -> settings.put(String.valueOf(name), String.valueOf(value)));
         String origin = exchange.getMessage().getHeader(ORIGIN_HEADER, String.class);
-        S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
-        Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
-        RetrainRequest request = new RetrainRequest(properties.modelName(), snapshot.hash(), settings,
+        RunOperations.Submission submission = operations.submit(settings,
                 origin == null || origin.isBlank() ? "route" : origin);
-        RetrainCoordinator.Admission admission = coordinator.submit(request);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("run", RetrainLauncher.runName(request.model(), request.snapshot(), request.settings()));
-        answer.put("model", request.model());
-        answer.put("snapshot", snapshot.hash());
-        answer.put("objects", snapshot.objects().size());
-        answer.put("admission", admission.name());
-        return answer;
+        return json.convertValue(submission, Map.class);
     }
 
     /** A problem-details answer for a request that could not be taken, with the reason. */

@@ -1,0 +1,95 @@
+package dev.caravan.pipeline;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.stereotype.Service;
+
+import dev.caravan.storage.S3Location;
+import dev.caravan.system.CaravanProperties;
+import dev.caravan.trigger.Snapshot;
+import dev.caravan.trigger.SnapshotStore;
+
+/** What users do to runs: submit one on the data there now, retry a failed one, resubmit one with other settings. */
+@Service
+public class RunOperations {
+
+    /** A request taken: the run it is and whether it started or waits behind the model's current run. */
+    public record Submission(String run, String model, String snapshot, int objects, RetrainCoordinator.Admission admission) {
+    }
+
+    private final SnapshotStore snapshots;
+    private final RetrainCoordinator coordinator;
+    private final RunStore runs;
+    private final JobExplorer explorer;
+    private final CaravanProperties properties;
+
+    public RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
+                         CaravanProperties properties) {
+        this.snapshots = snapshots;
+        this.coordinator = coordinator;
+        this.runs = runs;
+        this.explorer = explorer;
+        this.properties = properties;
+    }
+
+    /** Freezes the data under the data prefix now and asks for a retrain on it with these settings. */
+    public Submission submit(Map<String, String> settings, String origin) {
+        S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
+        Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
+        return submit(snapshot.hash(), snapshot.objects().size(), settings, origin);
+    }
+
+    /** Runs a failed run again from the step that failed, with its parameters and context as they were. */
+    public Submission retry(String name) {
+        Run run = find(name);
+        JobExecution last = explorer.getJobExecution(run.jobExecutionId());
+        if (last == null || last.getStatus() != BatchStatus.FAILED && last.getStatus() != BatchStatus.STOPPED) {
+            throw new IllegalStateException("run " + name + " is " + run.status() + "; only a FAILED or STOPPED run "
+                    + "can be retried (resubmit it to train again with other settings)");
+        }
+        JobParameters parameters = last.getJobParameters();
+        return new Submission(name, run.model(), run.snapshot(), 0, coordinator.resume(parameters));
+    }
+
+    /** A new run on the same data snapshot as {@code name}, with its settings changed by {@code changes}. */
+    public Submission resubmit(String name, Map<String, String> changes, String origin) {
+        Run run = find(name);
+        JobExecution last = explorer.getJobExecution(run.jobExecutionId());
+        Map<String, String> settings = new TreeMap<>();
+        last.getJobParameters().getIdentifyingParameters().forEach((key, value) -> {
+            if (!key.equals(RunNames.MODEL) && !key.equals(RunNames.SNAPSHOT)) {
+                settings.put(key, String.valueOf(value.getValue()));
+            }
+        });
+        settings.putAll(changes);
+        String newName = RetrainLauncher.runName(run.model(), run.snapshot(), settings);
+        if (newName.equals(name)) {
+            throw new IllegalArgumentException("resubmitting " + name + " with the same settings is the same run; "
+                    + "change a setting (-p trainSteps=2000) or retry it");
+        }
+        return submit(run.snapshot(), 0, settings, origin);
+    }
+
+    private Submission submit(String snapshot, int objects, Map<String, String> settings, String origin) {
+        String model = properties.modelName();
+        RetrainCoordinator.Admission admission = coordinator.submit(new RetrainRequest(model, snapshot, settings, origin));
+        return new Submission(RetrainLauncher.runName(model, snapshot, settings), model, snapshot, objects, admission);
+    }
+
+    private Run find(String name) {
+        return runs.find(name).orElseThrow(() -> new RunNotFoundException(name));
+    }
+
+    /** No run has the name asked for. */
+    public static class RunNotFoundException extends RuntimeException {
+
+        public RunNotFoundException(String name) {
+            super("no run named '" + name + "'; list the runs with: caravan list");
+        }
+    }
+}
