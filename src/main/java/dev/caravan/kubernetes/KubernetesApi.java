@@ -83,17 +83,25 @@ final class KubernetesApi {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")";
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return e.getCode() == 0 ? "no answer (" + root + "); check the cluster address, kubeconfig context and network"
+        return noAnswer(e) ? "no answer (" + root(e) + "); check the cluster address, kubeconfig context and network"
                 : e.getMessage();
     }
 
     private static boolean transient_(KubernetesClientException e) {
         int code = e.getCode();
-        return code == 0 || code == 409 || code == 429 || code >= 500;
+        return noAnswer(e) || code == 409 || code == 429 || code >= 500;
+    }
+
+    private static boolean noAnswer(KubernetesClientException e) {
+        return e.getCode() <= 0 || root(e) instanceof java.io.IOException;
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static void pause(Duration backoff) {
