@@ -1,0 +1,38 @@
+package dev.caravan.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.caravan.kubernetes.RunManifests;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code caravan manifests}: prints the objects a run would create in an environment, without a cluster. */
+@Command(name = "manifests", mixinStandardHelpOptions = true,
+        description = "Prints, as YAML, the TFJob, TensorBoard and serving objects a run would create in an environment.")
+class ManifestsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--env", required = true, description = "Environment: dev, staging or prod (config/application-<env>.yaml).")
+    String env;
+
+    @Option(names = {"-p", "--parameter"}, description = "A run parameter, e.g. -p trainSteps=2000.")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--set", description = "A setting override, e.g. --set caravan.kubernetes.training.workers=2.")
+    List<String> settings = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().print(RunManifests.forEnvironment(env, settings).render(parameters));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

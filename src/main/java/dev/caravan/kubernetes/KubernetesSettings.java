@@ -1,0 +1,74 @@
+package dev.caravan.kubernetes;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** The {@code kubernetes} runtime's settings, bound from {@code caravan.kubernetes.*}. */
+@Validated
+@ConfigurationProperties("caravan.kubernetes")
+public record KubernetesSettings(
+        @NotBlank @Pattern(regexp = Names.DNS_1123_LABEL, message = Names.DNS_1123_MESSAGE) String namespace,
+        String masterUrl,
+        String context,
+        @Valid @NotNull S3 s3,
+        @Valid @NotNull Training training,
+        @Valid @NotNull TensorBoard tensorboard,
+        @Valid @NotNull Serving serving,
+        @Valid @NotNull Api api) {
+
+    /** How pods reach S3: the endpoint as seen inside the cluster, and the Secret holding the credentials. */
+    public record S3(String endpoint, @NotBlank String secret, @NotBlank String accessKeyIdKey,
+                     @NotBlank String secretAccessKeyKey) {
+    }
+
+    /** The training job: its kind, image, replicas, resources, placement and run policy. */
+    public record Training(@NotNull JobKind kind, @NotBlank String image, List<String> command, List<String> args,
+                           @Min(0) int chief, @Min(0) int workers, @Min(0) int ps,
+                           @NotBlank String cpu, @NotBlank String memory, @Min(0) int gpu,
+                           Map<String, String> nodeSelector, List<@Valid Toleration> tolerations,
+                           @NotBlank @Pattern(regexp = "None|Running|All", message = "must be None, Running or All") String cleanPodPolicy,
+                           @Min(0) int ttlSecondsAfterFinished, @Min(1) long activeDeadlineSeconds,
+                           @Min(0) int backoffLimit) {
+
+        public Training {
+            command = command == null ? List.of() : List.copyOf(command);
+            args = args == null ? List.of() : List.copyOf(args);
+            nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+            tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+        }
+    }
+
+    /** A pod toleration, as in a pod spec. */
+    public record Toleration(@NotBlank String key, String operator, String value, String effect) {
+    }
+
+    /** TensorBoard Deployments: the image (it must read s3://) and how long a run's TensorBoard is kept. */
+    public record TensorBoard(@NotBlank String image, @NotNull Duration retention) {
+    }
+
+    /**
+     * TensorFlow Serving: a current image serving from a volume that an init container fills with the one promoted
+     * version from S3, so nothing is served before the gate passes it.
+     */
+    public record Serving(@NotBlank String image, @NotBlank String loaderImage, @Min(1) @Max(100) int replicas,
+                          @NotNull Access access, @NotNull Duration readyTimeout) {
+    }
+
+    /** How Caravan reaches the serving Service: by its DNS name inside the cluster, or a port-forward from outside. */
+    public enum Access { SERVICE, PORT_FORWARD }
+
+    /** Retries of failed Kubernetes API calls. */
+    public record Api(@Min(1) int attempts, @NotNull Duration backoff) {
+    }
+}

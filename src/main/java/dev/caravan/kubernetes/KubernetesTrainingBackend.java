@@ -1,0 +1,157 @@
+package dev.caravan.kubernetes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.training.TrainingBackend;
+import dev.caravan.training.TrainingException;
+import dev.caravan.training.TrainingListener;
+import dev.caravan.training.TrainingProgress;
+import dev.caravan.training.TrainingRequest;
+import dev.caravan.training.TrainingResult;
+
+/**
+ * Trains with a {@code kubeflow.org/v1} job named after the run: creates it, or adopts the one a crashed step created,
+ * then watches it until the operator's {@code Succeeded} or {@code Failed} condition, or the request's deadline.
+ */
+final class KubernetesTrainingBackend implements TrainingBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(KubernetesTrainingBackend.class);
+
+    private final KubernetesApi api;
+    private final TrainingJobManifest manifest;
+    private final JobKind kind;
+    private final ObjectStore store;
+
+    KubernetesTrainingBackend(KubernetesApi api, TrainingJobManifest manifest, JobKind kind, ObjectStore store) {
+        this.api = api;
+        this.manifest = manifest;
+        this.kind = kind;
+        this.store = store;
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+        if (request.timeout() == null || request.timeout().isNegative() || request.timeout().isZero()) {
+            throw new TrainingException("the training of run " + request.runName() + " has no positive timeout");
+        }
+        Instant started = Instant.now();
+        try {
+            GenericKubernetesResource job = manifest.build(request);
+            api.checkReady();
+            createOrAdopt(job, request.runName());
+            TrainingJobs.Condition outcome = await(request, started.plus(request.timeout()));
+            if (!outcome.succeeded()) {
+                throw new TrainingException(kind + " " + request.runName() + " failed: " + outcome.reason() + ": "
+                        + outcome.message());
+            }
+            if (!store.exists(request.exportDir().resolve("saved_model.pb"))) {
+                throw new TrainingException(kind + " " + request.runName() + " succeeded but wrote no SavedModel to "
+                        + request.exportDir() + "; check that the trainer exports to $TF_EXPORT_DIR");
+            }
+            TrainingProgress last = new TrainingProgress(request.trainSteps(), request.trainSteps(), Double.NaN, Double.NaN);
+            return new TrainingResult(request.exportDir(), last, Duration.between(started, Instant.now()));
+        } catch (IllegalArgumentException | KubernetesException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> jobs() {
+        return api.client().genericKubernetesResources(TrainingJobs.context(kind)).inNamespace(api.namespace());
+    }
+
+    private void createOrAdopt(GenericKubernetesResource job, String runName) {
+        String name = job.getMetadata().getName();
+        GenericKubernetesResource existing = api.call("read " + kind + " " + name, () -> jobs().withName(name).get());
+        if (existing == null) {
+            existing = api.call("create " + kind + " " + name, () -> createUnlessPresent(job));
+            log.info("Created {} {} in namespace {}", kind, name, api.namespace());
+        } else {
+            log.info("Adopted {} {} created before by this run", kind, name);
+        }
+        String owner = existing.getMetadata().getLabels() == null ? null : existing.getMetadata().getLabels().get(Names.RUN);
+        if (!runName.equals(owner)) {
+            throw new KubernetesException(kind + " " + name + " exists in namespace " + api.namespace()
+                    + " but was not created by Caravan for run " + runName + "; delete it or rename the model");
+        }
+    }
+
+    private GenericKubernetesResource createUnlessPresent(GenericKubernetesResource job) {
+        try {
+            return jobs().resource(job).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return jobs().withName(job.getMetadata().getName()).get();
+            }
+            throw e;
+        }
+    }
+
+    /** Watches the job until it finishes; a watch the API server closes is opened again. */
+    private TrainingJobs.Condition await(TrainingRequest request, Instant deadline) {
+        String name = request.runName();
+        while (true) {
+            CompletableFuture<Optional<TrainingJobs.Condition>> finished = new CompletableFuture<>();
+            try (Watch ignored = api.call("watch " + kind + " " + name, () -> jobs().withName(name).watch(watcher(finished)))) {
+                // The job may have finished before the watch started: look once after it is open.
+                GenericKubernetesResource now = api.call("read " + kind + " " + name, () -> jobs().withName(name).get());
+                if (now == null) {
+                    throw new TrainingException(kind + " " + name + " was deleted while Caravan waited for it");
+                }
+                TrainingJobs.outcome(now).ifPresent(c -> finished.complete(Optional.of(c)));
+                Duration left = Duration.between(Instant.now(), deadline);
+                Optional<TrainingJobs.Condition> outcome = finished.get(Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
+                if (outcome.isPresent()) {
+                    return outcome.get();
+                }
+            } catch (TimeoutException e) {
+                throw new TrainingException(kind + " " + name + " did not finish within " + request.timeout()
+                        + "; it keeps its pods for inspection (kubectl -n " + api.namespace() + " describe "
+                        + kind.name().toLowerCase() + " " + name + "); raise the training timeout or activeDeadlineSeconds");
+            } catch (ExecutionException e) {
+                throw new TrainingException(kind + " " + name + " could not be watched: " + e.getCause().getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrainingException("interrupted while watching " + kind + " " + name
+                        + "; it keeps running, and training this run again adopts it", e);
+            }
+        }
+    }
+
+    private Watcher<GenericKubernetesResource> watcher(CompletableFuture<Optional<TrainingJobs.Condition>> finished) {
+        return new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                if (action == Action.DELETED) {
+                    finished.completeExceptionally(new KubernetesException(kind + " "
+                            + resource.getMetadata().getName() + " was deleted before it finished"));
+                    return;
+                }
+                TrainingJobs.outcome(resource).ifPresent(c -> finished.complete(Optional.of(c)));
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                finished.complete(Optional.empty());
+            }
+        };
+    }
+}

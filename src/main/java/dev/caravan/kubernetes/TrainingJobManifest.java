@@ -1,0 +1,131 @@
+package dev.caravan.kubernetes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import dev.caravan.storage.S3Settings;
+import dev.caravan.training.TrainerEnvironment;
+import dev.caravan.training.TrainingRequest;
+
+/**
+ * The {@code kubeflow.org/v1} training job of a run: named after the run, one replica spec per replica type, each
+ * with the trainer container under the name the operator expects and the trainer's environment contract.
+ */
+public final class TrainingJobManifest {
+
+    private final KubernetesSettings settings;
+    private final S3Settings s3;
+
+    public TrainingJobManifest(KubernetesSettings settings, S3Settings s3) {
+        this.settings = settings;
+        this.s3 = s3;
+    }
+
+    /** The job for {@code request}; throws {@link IllegalArgumentException} naming the bad setting. */
+    public GenericKubernetesResource build(TrainingRequest request) {
+        KubernetesSettings.Training training = settings.training();
+        JobKind kind = training.kind();
+        checked(request.runName(), training);
+        Map<String, Object> replicaSpecs = new LinkedHashMap<>();
+        List<Integer> counts = List.of(training.chief(), training.workers(), training.ps());
+        for (int i = 0; i < kind.replicaTypes().size(); i++) {
+            if (counts.get(i) > 0) {
+                replicaSpecs.put(kind.replicaTypes().get(i), replicaSpec(counts.get(i), podTemplate(request)));
+            }
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("runPolicy", runPolicy(training));
+        spec.put(kind.replicaSpecsKey(), replicaSpecs);
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(kind.apiVersion()).withKind(kind.name())
+                .withNewMetadata().withName(request.runName()).withNamespace(settings.namespace())
+                .withLabels(labels(request.runName())).endMetadata()
+                .addToAdditionalProperties("spec", spec)
+                .build();
+    }
+
+    static Map<String, String> labels(String runName) {
+        Map<String, String> labels = Names.labels("trainer", runName, "training");
+        labels.put(Names.RUN, runName);
+        return labels;
+    }
+
+    private static void checked(String runName, KubernetesSettings.Training training) {
+        Names.dnsLabel("run name", runName);
+        Names.image("caravan.kubernetes.training.image", training.image());
+        Names.atLeast("caravan.kubernetes.training.chief", training.chief(), 0);
+        Names.atLeast("caravan.kubernetes.training.workers", training.workers(), 0);
+        Names.atLeast("caravan.kubernetes.training.ps", training.ps(), 0);
+        Names.atLeast("caravan.kubernetes.training.gpu", training.gpu(), 0);
+        if (training.chief() > 1) {
+            throw new IllegalArgumentException("caravan.kubernetes.training.chief must be 0 or 1, not " + training.chief());
+        }
+        if (training.chief() + training.workers() == 0) {
+            throw new IllegalArgumentException("a training job needs a chief or at least one worker; "
+                    + "set caravan.kubernetes.training.chief=1 or workers above 0");
+        }
+        if (training.kind() != JobKind.TFJob && training.ps() > 0) {
+            throw new IllegalArgumentException(training.kind() + " has no parameter servers; set caravan.kubernetes.training.ps=0");
+        }
+        Names.quantity("caravan.kubernetes.training.cpu", training.cpu());
+        Names.quantity("caravan.kubernetes.training.memory", training.memory());
+    }
+
+    private Map<String, Object> replicaSpec(int replicas, PodTemplateSpec template) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("replicas", replicas);
+        spec.put("restartPolicy", "OnFailure");
+        spec.put("template", Serialization.jsonMapper().convertValue(template, Map.class));
+        return spec;
+    }
+
+    private PodTemplateSpec podTemplate(TrainingRequest request) {
+        KubernetesSettings.Training training = settings.training();
+        Map<String, Quantity> resources = new LinkedHashMap<>();
+        resources.put("cpu", new Quantity(training.cpu()));
+        resources.put("memory", new Quantity(training.memory()));
+        Map<String, Quantity> limits = new LinkedHashMap<>(resources);
+        if (training.gpu() > 0) {
+            limits.put("nvidia.com/gpu", new Quantity(Integer.toString(training.gpu())));
+        }
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata().withLabels(labels(request.runName())).endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(training.kind().containerName())
+                .withImage(training.image())
+                .withCommand(training.command().isEmpty() ? null : training.command())
+                .withArgs(training.args().isEmpty() ? null : training.args())
+                .withEnv(PodEnvironment.of(TrainerEnvironment.of(request, PodEnvironment.podS3(s3, settings.s3())), settings.s3()))
+                .withNewResources().withRequests(resources).withLimits(limits).endResources()
+                .endContainer()
+                .withNodeSelector(training.nodeSelector().isEmpty() ? null : training.nodeSelector())
+                .withTolerations(tolerations(training))
+                .endSpec()
+                .build();
+    }
+
+    private static List<Toleration> tolerations(KubernetesSettings.Training training) {
+        return training.tolerations().stream().map(t -> new TolerationBuilder().withKey(t.key())
+                .withOperator(t.operator()).withValue(t.value()).withEffect(t.effect()).build()).toList();
+    }
+
+    private static Map<String, Object> runPolicy(KubernetesSettings.Training training) {
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("cleanPodPolicy", training.cleanPodPolicy());
+        policy.put("ttlSecondsAfterFinished", training.ttlSecondsAfterFinished());
+        policy.put("activeDeadlineSeconds", training.activeDeadlineSeconds());
+        policy.put("backoffLimit", training.backoffLimit());
+        return policy;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.caravan.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.caravan.kubernetes.testutil.KubernetesFixtures;
+import dev.caravan.kubernetes.testutil.TrainingOperator;
+import dev.caravan.storage.EmbeddedS3;
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.training.TrainingException;
+import dev.caravan.training.TrainingRequest;
+import dev.caravan.training.TrainingResult;
+
+/** The TFJob backend on the mock API server, with a test controller playing the training operator. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesTrainingBackendTest {
+
+    static KubernetesClient client;
+
+    private static EmbeddedS3 s3;
+    private static ObjectStore store;
+    private TrainingOperator operator;
+    private KubernetesTrainingBackend backend;
+
+    @BeforeAll
+    static void startS3(@TempDir Path dir) {
+        s3 = EmbeddedS3.start(dir, "127.0.0.1", 0, "AKIDTEST", "SECRETTEST");
+        store = ObjectStore.connect(s3.settings());
+        store.createBucketIfMissing("tfmnist");
+    }
+
+    @AfterAll
+    static void stopS3() {
+        store.close();
+        s3.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        if (client.secrets().inNamespace(KubernetesFixtures.NAMESPACE).withName("caravan-s3").get() == null) {
+            KubernetesFixtures.createS3Secret(client);
+        }
+        operator = new TrainingOperator(client, KubernetesFixtures.NAMESPACE);
+        KubernetesSettings settings = KubernetesFixtures.settings();
+        backend = new KubernetesTrainingBackend(new KubernetesApi(client, settings),
+                new TrainingJobManifest(settings, s3.settings()), JobKind.TFJob, store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        operator.close();
+    }
+
+    @Test
+    void aSucceededTfJobWithAnExportIsATrainedModel() {
+        TrainingRequest request = KubernetesFixtures.request("mnist-aaaaaaaaaa");
+        operator.succeeding(job -> store.put(request.exportDir().resolve("saved_model.pb"), new byte[] {1}));
+
+        TrainingResult result = backend.train(request, progress -> { });
+
+        assertThat(result.export()).isEqualTo(request.exportDir());
+        assertThat(jobs()).filteredOn(j -> j.getMetadata().getName().equals(request.runName())).hasSize(1);
+    }
+
+    @Test
+    void aFailedTfJobFailsTheTrainingWithTheOperatorsReasonAndMessage() {
+        operator.failingWith("TFJob mnist-bbbbbbbbbb has failed because 1 Chief replica(s) failed.");
+
+        assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-bbbbbbbbbb"), progress -> { }))
+                .isInstanceOf(TrainingException.class)
+                .hasMessage("TFJob mnist-bbbbbbbbbb failed: TFJobFailed: TFJob mnist-bbbbbbbbbb has failed because 1 Chief replica(s) failed.");
+    }
+
+    @Test
+    void aRestartedStepAdoptsTheTfJobItCreatedBeforeAndCreatesNoSecond() throws Exception {
+        TrainingRequest request = KubernetesFixtures.request("mnist-cccccccccc");
+        operator.runningForever();
+        CompletableFuture<TrainingResult> crashed = CompletableFuture.supplyAsync(() -> backend.train(request, p -> { }));
+        await().atMost(Duration.ofSeconds(5)).until(() -> jobs().stream().anyMatch(j -> j.getMetadata().getName().equals(request.runName())));
+        crashed.cancel(true);
+
+        // the step runs again with the same run name while the job still runs
+        CompletableFuture<TrainingResult> restarted = CompletableFuture.supplyAsync(() -> backend.train(request, p -> { }));
+        operator.succeeding(job -> store.put(request.exportDir().resolve("saved_model.pb"), new byte[] {1}));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            operator.finish(request.runName());
+            assertThat(restarted).isCompleted();
+        });
+
+        assertThat(restarted.get(1, TimeUnit.SECONDS).export()).isEqualTo(request.exportDir());
+        assertThat(jobs()).filteredOn(j -> j.getMetadata().getName().equals(request.runName())).hasSize(1);
+    }
+
+    @Test
+    void aTfJobThatOutlivesTheDeadlineFailsTheTraining() {
+        operator.runningForever();
+        TrainingRequest quick = new TrainingRequest("mnist-dddddddddd", KubernetesFixtures.request("x").dataDir(),
+                KubernetesFixtures.request("x").modelDir(), KubernetesFixtures.request("x").exportDir(), 10, 10, 0.1,
+                Duration.ofMillis(300));
+
+        assertThatThrownBy(() -> backend.train(quick, p -> { }))
+                .hasMessageStartingWith("TFJob mnist-dddddddddd did not finish within PT0.3S");
+    }
+
+    @Test
+    void aMissingSecretIsReportedBeforeAnythingIsCreated() {
+        client.secrets().inNamespace(KubernetesFixtures.NAMESPACE).withName("caravan-s3").delete();
+
+        assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-eeeeeeeeee"), p -> { }))
+                .hasMessageContaining("the S3 Secret 'caravan-s3' does not exist in namespace caravan-test");
+        assertThat(jobs()).noneMatch(j -> j.getMetadata().getName().equals("mnist-eeeeeeeeee"));
+    }
+
+    @Test
+    void anUnreachableClusterIsReportedWithTheApiMessage() {
+        KubernetesSettings settings = KubernetesFixtures.settings();
+        try (KubernetesClient nowhere = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(500)
+                        .withConnectionTimeout(500).withRequestRetryBackoffLimit(0).build()).build()) {
+            var unreachable = new KubernetesTrainingBackend(new KubernetesApi(nowhere, settings),
+                    new TrainingJobManifest(settings, s3.settings()), JobKind.TFJob, store);
+
+            assertThatThrownBy(() -> unreachable.train(KubernetesFixtures.request("mnist-ffffffffff"), p -> { }))
+                    .hasMessageContaining("Kubernetes API failed to read the S3 Secret").hasMessageContaining("after 3 attempts");
+        }
+    }
+
+    private java.util.List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> jobs() {
+        return client.genericKubernetesResources(TrainingJobs.context(JobKind.TFJob)).inNamespace(KubernetesFixtures.NAMESPACE)
+                .list().getItems();
+    }
+}

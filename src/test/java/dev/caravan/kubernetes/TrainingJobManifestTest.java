@@ -1,0 +1,128 @@
+package dev.caravan.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import dev.caravan.kubernetes.testutil.CrdSchema;
+import dev.caravan.kubernetes.testutil.KubernetesFixtures;
+import dev.caravan.storage.S3Location;
+
+/** The objects a run creates: valid against the upstream TFJob CRD, labelled, with no secret written into them. */
+class TrainingJobManifestTest {
+
+    private static final Path CRD = Path.of("..", "shared", "reference", "crds", "kubeflow.org_tfjobs.v1.9.0.yaml");
+
+    private final TrainingJobManifest manifest = new TrainingJobManifest(KubernetesFixtures.settings(), KubernetesFixtures.s3());
+
+    @Test
+    void theTfJobValidatesAgainstTheUpstreamV1Crd() throws Exception {
+        Assumptions.assumeTrue(Files.exists(CRD), "the upstream TFJob CRD is not at " + CRD.toAbsolutePath()
+                + " (reference data outside the project); skipping the schema check");
+        GenericKubernetesResource job = manifest.build(KubernetesFixtures.request("mnist-0123456789"));
+
+        List<String> violations = CrdSchema.read(CRD, "v1").violations(asMaps(job));
+
+        assertThat(violations).isEmpty();
+        assertThat(CrdSchema.read(CRD, "v1").violations(Map.of("spec", Map.of("tfReplicaSpecs",
+                Map.of("Worker", Map.of("replicas", "three")))))).containsExactly(".spec.tfReplicaSpecs.Worker.replicas: must be an integer");
+    }
+
+    @Test
+    void replicasResourcesPlacementAndRunPolicyAreThoseConfigured() {
+        Map<String, Object> spec = spec(manifest.build(KubernetesFixtures.request("mnist-0123456789")));
+
+        Map<String, Object> replicas = map(spec.get("tfReplicaSpecs"));
+        assertThat(replicas).containsOnlyKeys("Chief", "Worker");
+        assertThat(map(replicas.get("Chief"))).containsEntry("replicas", 1);
+        assertThat(map(replicas.get("Worker"))).containsEntry("replicas", 3);
+        assertThat(map(spec.get("runPolicy"))).containsEntry("cleanPodPolicy", "Running")
+                .containsEntry("ttlSecondsAfterFinished", 3600).containsEntry("activeDeadlineSeconds", 1800L)
+                .containsEntry("backoffLimit", 2);
+        String pod = Serialization.asYaml(map(replicas.get("Worker")).get("template"));
+        assertThat(pod).contains("name: \"tensorflow\"").contains("nvidia.com/gpu: \"1\"")
+                .contains("cloud.google.com/gke-accelerator").contains("effect: \"NoSchedule\"");
+    }
+
+    @Test
+    void theContainerGetsTheTrainerContractWithCredentialsFromTheSecret() {
+        String yaml = Serialization.asYaml(manifest.build(KubernetesFixtures.request("mnist-0123456789")));
+
+        assertThat(yaml).contains("TF_DATA_DIR", "s3://tfmnist/data/mnist/", "TF_EXPORT_DIR", "s3://tfmnist/models/mnist/1/",
+                "TF_MODEL_DIR", "TF_TRAIN_STEPS", "S3_ENDPOINT", "minio.caravan-test.svc:9000", "key: \"awsAccessKeyID\"",
+                "key: \"awsSecretAccessKey\"", "name: \"caravan-s3\"");
+        assertThat(yaml).doesNotContain("AKIDTEST").doesNotContain("SECRETTEST");
+    }
+
+    @Test
+    void pyTorchAndMpiJobsDifferOnlyInReplicaKeysAndContainerNames() {
+        var pytorch = new TrainingJobManifest(KubernetesFixtures.settings(KubernetesFixtures.training(JobKind.PyTorchJob, 1, 2, 0)),
+                KubernetesFixtures.s3()).build(KubernetesFixtures.request("mnist-0123456789"));
+        var mpi = new TrainingJobManifest(KubernetesFixtures.settings(KubernetesFixtures.training(JobKind.MPIJob, 1, 2, 0)),
+                KubernetesFixtures.s3()).build(KubernetesFixtures.request("mnist-0123456789"));
+
+        assertThat(pytorch.getKind()).isEqualTo("PyTorchJob");
+        assertThat(map(spec(pytorch).get("pytorchReplicaSpecs"))).containsOnlyKeys("Master", "Worker");
+        assertThat(Serialization.asYaml(pytorch)).contains("name: \"pytorch\"");
+        assertThat(map(spec(mpi).get("mpiReplicaSpecs"))).containsOnlyKeys("Launcher", "Worker");
+        assertThat(Serialization.asYaml(mpi)).contains("name: \"mpi\"");
+    }
+
+    @Test
+    void everyObjectOfARunHasTheStandardLabels() {
+        var tensorboard = new TensorBoardManifests(KubernetesFixtures.settings(), KubernetesFixtures.s3());
+        var serving = new ServingManifests(KubernetesFixtures.settings(), KubernetesFixtures.s3());
+        S3Location export = S3Location.parse("s3://tfmnist/models/mnist/1/");
+        List<HasMetadata> objects = List.of(manifest.build(KubernetesFixtures.request("mnist-0123456789")),
+                tensorboard.deployment("mnist-0123456789", export, java.time.Instant.EPOCH), tensorboard.service("mnist-0123456789"),
+                serving.deployment("mnist", 1, export), serving.service("mnist"));
+
+        assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsKeys(Names.NAME, Names.INSTANCE,
+                Names.COMPONENT, Names.PART_OF, Names.MANAGED_BY));
+        assertThat(tensorboard.deployment("mnist-0123456789", export, java.time.Instant.EPOCH).getMetadata().getLabels())
+                .containsEntry("app", "tensorboard-mnist-0123456789");
+    }
+
+    @Test
+    void badInputIsRefusedWithTheSettingItConcerns() {
+        assertThatThrownBy(() -> manifest.build(KubernetesFixtures.request("Mnist_Run")))
+                .hasMessageContaining("run name 'Mnist_Run'").hasMessageContaining("DNS-1123");
+        assertThatThrownBy(() -> new TrainingJobManifest(KubernetesFixtures.settings(KubernetesFixtures.training(JobKind.TFJob, 0, 0, 0)),
+                KubernetesFixtures.s3()).build(KubernetesFixtures.request("mnist-1"))).hasMessageContaining("needs a chief or at least one worker");
+        assertThatThrownBy(() -> new TrainingJobManifest(KubernetesFixtures.settings(KubernetesFixtures.training(JobKind.TFJob, 1, -1, 0)),
+                KubernetesFixtures.s3()).build(KubernetesFixtures.request("mnist-1"))).hasMessageContaining("workers must be at least 0");
+        var badImage = new KubernetesSettings.Training(JobKind.TFJob, "Caravan:latest!", List.of(), List.of(), 1, 0, 0,
+                "1", "2Gi", 0, Map.of(), List.of(), "Running", 0, 60, 0);
+        assertThatThrownBy(() -> new TrainingJobManifest(KubernetesFixtures.settings(badImage), KubernetesFixtures.s3())
+                .build(KubernetesFixtures.request("mnist-1"))).hasMessageContaining("not a valid image reference");
+        var badMemory = new KubernetesSettings.Training(JobKind.TFJob, "caravan:1", List.of(), List.of(), 1, 0, 0,
+                "1", "2 GB", 0, Map.of(), List.of(), "Running", 0, 60, 0);
+        assertThatThrownBy(() -> new TrainingJobManifest(KubernetesFixtures.settings(badMemory), KubernetesFixtures.s3())
+                .build(KubernetesFixtures.request("mnist-1"))).hasMessageContaining("memory '2 GB' is not a Kubernetes quantity");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMaps(Object object) {
+        return Serialization.jsonMapper().convertValue(object, Map.class);
+    }
+
+    private static Map<String, Object> spec(GenericKubernetesResource job) {
+        return asMaps(job.getAdditionalProperties().get("spec"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.caravan.kubernetes.testutil;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import dev.caravan.kubernetes.JobKind;
+import dev.caravan.kubernetes.KubernetesSettings;
+import dev.caravan.storage.S3Location;
+import dev.caravan.storage.S3Settings;
+import dev.caravan.training.TrainingRequest;
+
+/** Settings, requests and cluster objects for tests of the kubernetes runtime. */
+public final class KubernetesFixtures {
+
+    public static final String NAMESPACE = "caravan-test";
+
+    private KubernetesFixtures() {
+    }
+
+    public static KubernetesSettings settings() {
+        return settings(training(JobKind.TFJob, 1, 3, 0));
+    }
+
+    public static KubernetesSettings settings(KubernetesSettings.Training training) {
+        return new KubernetesSettings(NAMESPACE, "", "",
+                new KubernetesSettings.S3("minio.caravan-test.svc:9000", "caravan-s3", "awsAccessKeyID", "awsSecretAccessKey"),
+                training,
+                new KubernetesSettings.TensorBoard("tensorflow/tensorflow:2.6.5", Duration.ofDays(7)),
+                new KubernetesSettings.Serving("tensorflow/serving:2.18.0", "amazon/aws-cli:2.17.0", 1,
+                        KubernetesSettings.Access.SERVICE, Duration.ofSeconds(5)),
+                new KubernetesSettings.Api(3, Duration.ofMillis(10)));
+    }
+
+    public static KubernetesSettings.Training training(JobKind kind, int chief, int workers, int ps) {
+        return new KubernetesSettings.Training(kind, "ghcr.io/caravan-dev/caravan:0.1.0",
+                List.of("java", "-cp", "/app/caravan.jar:/app/lib/*", "dev.caravan.training.MnistTrainer"), List.of(),
+                chief, workers, ps, "1", "2Gi", 1, Map.of("cloud.google.com/gke-accelerator", "nvidia-tesla-t4"),
+                List.of(new KubernetesSettings.Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")),
+                "Running", 3600, 1800, 2);
+    }
+
+    public static S3Settings s3() {
+        return new S3Settings(URI.create("http://127.0.0.1:9000"), "us-east-1", "AKIDTEST", "SECRETTEST", false);
+    }
+
+    public static TrainingRequest request(String runName) {
+        S3Location bucket = S3Location.parse("s3://tfmnist/");
+        return new TrainingRequest(runName, bucket.resolve("data/mnist/"), bucket.resolve("training/" + runName + "/"),
+                bucket.resolve("models/mnist/1/"), 200, 50, 0.001, Duration.ofSeconds(10));
+    }
+
+    public static void createS3Secret(KubernetesClient client) {
+        client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName("caravan-s3")
+                .endMetadata().addToStringData("awsAccessKeyID", "AKIDTEST")
+                .addToStringData("awsSecretAccessKey", "SECRETTEST").build()).create();
+    }
+}

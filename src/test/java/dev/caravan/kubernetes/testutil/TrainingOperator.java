@@ -1,0 +1,121 @@
+package dev.caravan.kubernetes.testutil;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import dev.caravan.kubernetes.JobKind;
+import dev.caravan.kubernetes.TrainingJobs;
+
+/**
+ * Plays the training operator on the mock API server: moves each new job through Created and Running to Succeeded
+ * (after {@code train} wrote the model) or to Failed with a message, as the operator's conditions would.
+ */
+public final class TrainingOperator implements AutoCloseable {
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Watch watch;
+    private volatile Consumer<GenericKubernetesResource> train = job -> { };
+    private volatile String failure;
+    private volatile boolean finish = true;
+
+    public TrainingOperator(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+        this.watch = client.genericKubernetesResources(TrainingJobs.context(JobKind.TFJob)).inNamespace(namespace)
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, GenericKubernetesResource job) {
+                        if (action == Action.ADDED) {
+                            reconcile(job);
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+    }
+
+    /** New jobs succeed once {@code train} has run with them (it writes the export). */
+    public TrainingOperator succeeding(Consumer<GenericKubernetesResource> train) {
+        this.train = train;
+        this.failure = null;
+        this.finish = true;
+        return this;
+    }
+
+    /** New jobs fail with {@code message}, as when the chief's container exits non-zero. */
+    public TrainingOperator failingWith(String message) {
+        this.failure = message;
+        this.finish = true;
+        return this;
+    }
+
+    /** New jobs stay Running: a crashed Caravan or a job that outlives its deadline. */
+    public TrainingOperator runningForever() {
+        this.finish = false;
+        return this;
+    }
+
+    /** Finishes {@code name} now, as configured; for a job adopted after a restart. */
+    public void finish(String name) {
+        finish = true;
+        reconcile(client.genericKubernetesResources(TrainingJobs.context(JobKind.TFJob)).inNamespace(namespace)
+                .withName(name).get());
+    }
+
+    private void reconcile(GenericKubernetesResource job) {
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        conditions.add(condition("Created", "TFJobCreated", "TFJob " + name(job) + " is created."));
+        setStatus(job, conditions);
+        conditions.add(condition("Running", "TFJobRunning", "TFJob " + name(job) + " is running."));
+        setStatus(job, conditions);
+        if (!finish) {
+            return;
+        }
+        if (failure != null) {
+            conditions.add(condition("Failed", "TFJobFailed", failure));
+        } else {
+            train.accept(job);
+            conditions.add(condition("Succeeded", "TFJobSucceeded", "TFJob " + name(job) + " successfully completed."));
+        }
+        setStatus(job, conditions);
+    }
+
+    private void setStatus(GenericKubernetesResource job, List<Map<String, Object>> conditions) {
+        var jobs = client.genericKubernetesResources(TrainingJobs.context(JobKind.TFJob)).inNamespace(namespace);
+        GenericKubernetesResource current = jobs.withName(name(job)).get();
+        current.getAdditionalProperties().put("status", Map.of("conditions", List.copyOf(conditions)));
+        jobs.resource(current).updateStatus();
+    }
+
+    private static Map<String, Object> condition(String type, String reason, String message) {
+        Map<String, Object> condition = new LinkedHashMap<>();
+        condition.put("type", type);
+        condition.put("status", "True");
+        condition.put("reason", reason);
+        condition.put("message", message);
+        condition.put("lastTransitionTime", Instant.now().toString());
+        return condition;
+    }
+
+    private static String name(GenericKubernetesResource job) {
+        return job.getMetadata().getName();
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+    }
+}
