@@ -1,45 +1,98 @@
 package dev.caravan.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.web.ErrorResponseException;
-import org.springframework.http.ProblemDetail;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.caravan.pipeline.Run;
+import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunQueries;
+import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
+import dev.caravan.system.CaravanProperties;
+import dev.caravan.training.TrainingProgress;
 
-/** Runs over HTTP: what {@code caravan list} and {@code caravan get} show. */
+/** Runs over HTTP: list, get, submit, retry, resubmit, logs and training curves. */
 @RestController
 @RequestMapping("/api/runs")
 class RunController {
 
-    private final RunQueries runs;
+    /** A submission's body: training settings that differ from the configured ones. */
+    record SubmitRequest(Map<String, String> parameters) {
 
-    RunController(RunQueries runs) {
+        Map<String, String> settings() {
+            return parameters == null ? Map.of() : parameters;
+        }
+    }
+
+    private final RunQueries queries;
+    private final RunOperations operations;
+    private final RunStore runs;
+    private final Path runsDir;
+
+    RunController(RunQueries queries, RunOperations operations, RunStore runs, CaravanProperties properties) {
+        this.queries = queries;
+        this.operations = operations;
         this.runs = runs;
+        this.runsDir = properties.home().resolve("runs");
     }
 
     @GetMapping
-    List<Run> list(@RequestParam(defaultValue = "100") int limit) {
-        return runs.list(Math.max(1, Math.min(limit, 10_000)));
+    List<Run> list(@RequestParam(required = false) String status, @RequestParam(required = false) String model,
+                   @RequestParam(required = false) Duration since, @RequestParam(defaultValue = "100") int limit) {
+        Instant after = since == null ? null : Instant.now().minus(since);
+        return runs.list(status, model, after, Math.max(1, Math.min(limit, 10_000)));
     }
 
     @GetMapping("/{name}")
     RunView get(@PathVariable String name) {
-        return runs.get(name).orElseThrow(() -> notFound(name));
+        return queries.get(name).orElseThrow(() -> new RunOperations.RunNotFoundException(name));
     }
 
-    private static ErrorResponseException notFound(String name) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                "no run named '" + name + "'; list the runs with: caravan list");
-        problem.setTitle("Run not found");
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+    @PostMapping
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    RunOperations.Submission submit(@RequestBody(required = false) SubmitRequest request) {
+        return operations.submit(request == null ? Map.of() : request.settings(), "api");
+    }
+
+    @PostMapping("/{name}/retry")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    RunOperations.Submission retry(@PathVariable String name) {
+        return operations.retry(name);
+    }
+
+    @PostMapping("/{name}/resubmit")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    RunOperations.Submission resubmit(@PathVariable String name, @RequestBody(required = false) SubmitRequest request) {
+        return operations.resubmit(name, request == null ? Map.of() : request.settings(), "api resubmit of " + name);
+    }
+
+    @GetMapping("/{name}/scalars")
+    List<TrainingProgress> scalars(@PathVariable String name) {
+        get(name);
+        return runs.scalars(name);
+    }
+
+    /** The trainer's log of the run, as it is now. */
+    @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
+    String logs(@PathVariable String name) throws IOException {
+        get(name);
+        Path log = runsDir.resolve(name).resolve("trainer.log").normalize();
+        return log.startsWith(runsDir) && Files.exists(log) ? Files.readString(log) : "";
     }
 }

@@ -6,6 +6,9 @@ import org.springframework.batch.core.JobExecutionListener;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
+import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.ModelVersion;
+
 /** Keeps the run table in step with the job and publishes a run's start and end. */
 @Component
 class RunLifecycle implements JobExecutionListener {
@@ -15,10 +18,12 @@ class RunLifecycle implements JobExecutionListener {
     static final String FAILED = "FAILED";
 
     private final RunStore runs;
+    private final ModelRegistry registry;
     private final ApplicationEventPublisher events;
 
-    RunLifecycle(RunStore runs, ApplicationEventPublisher events) {
+    RunLifecycle(RunStore runs, ModelRegistry registry, ApplicationEventPublisher events) {
         this.runs = runs;
+        this.registry = registry;
         this.events = events;
     }
 
@@ -35,6 +40,10 @@ class RunLifecycle implements JobExecutionListener {
         String outcome = outcome(job);
         String message = RetrainLauncher.summary(job);
         runs.ended(run.runName(), job.getStatus().name(), outcome, message);
+        if (FAILED.equals(outcome)) {
+            registry.byRun(run.runName()).filter(v -> v.state() == ModelVersion.State.CANDIDATE)
+                    .ifPresent(v -> registry.reject(v.model(), v.version(), "run " + run.runName() + " failed: " + message));
+        }
         events.publishEvent(new RunEvent.RunFinished(run.runName(), job.getStatus().name(), outcome, message));
     }
 

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -54,8 +56,29 @@ public class RunStore {
 
     /** The newest runs first. */
     public List<Run> list(int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM caravan_run ORDER BY created_at DESC, run_name LIMIT ?",
-                RunStore::map, limit);
+        return list(null, null, null, limit);
+    }
+
+    /** The newest runs first, of a status, a model and since a time when these are given. */
+    public List<Run> list(String status, String model, Instant since, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM caravan_run WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (status != null && !status.isBlank()) {
+            sql.append(" AND (status = ? OR outcome = ?)");
+            args.add(status.toUpperCase(Locale.ROOT));
+            args.add(status.toUpperCase(Locale.ROOT));
+        }
+        if (model != null && !model.isBlank()) {
+            sql.append(" AND model = ?");
+            args.add(model);
+        }
+        if (since != null) {
+            sql.append(" AND created_at >= ?");
+            args.add(Timestamp.from(since));
+        }
+        sql.append(" ORDER BY created_at DESC, run_name LIMIT ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), RunStore::map, args.toArray());
     }
 
     public void addScalar(String name, TrainingProgress progress) {

@@ -71,6 +71,17 @@ public class ModelRegistry {
                 ModelRegistry::map);
     }
 
+    /** Every model with at least one version, by name. */
+    public List<String> models() {
+        return jdbc.queryForList("SELECT DISTINCT model FROM caravan_model_version ORDER BY model", String.class);
+    }
+
+    /** The version that served most recently before the serving one: where a rollback goes. */
+    public Optional<ModelVersion> lastRetired(String model) {
+        return first("SELECT " + COLUMNS + " FROM caravan_model_version WHERE model = ? AND state = 'RETIRED' "
+                + "ORDER BY retired_at DESC, version DESC LIMIT 1", model);
+    }
+
     public void recordAccuracy(String model, long version, double accuracy) {
         jdbc.update("UPDATE caravan_model_version SET accuracy = ? WHERE model = ? AND version = ?", accuracy, model, version);
     }

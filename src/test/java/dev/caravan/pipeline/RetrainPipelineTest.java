@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +54,11 @@ class RetrainPipelineTest {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
 
+    private static Path home;
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        CaravanTestProperties.register(registry);
+        home = CaravanTestProperties.register(registry);
     }
 
     @Autowired
@@ -168,6 +176,83 @@ class RetrainPipelineTest {
         String shown = run("get", name, server);
         assertThat(shown).contains("STEP", "smokeTest", "COMPLETED", "version 1");
         assertThat(run("get", "mnist-0000000000", server)).contains("no run named 'mnist-0000000000'");
+    }
+
+    @Test
+    @Order(6)
+    void changesThroughTheApiNeedTheToken() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(api("/api/runs"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("Authorization: Bearer");
+        assertThat(run("models", "--server=http://127.0.0.1:" + httpPort, "--token=wrong")).contains("mnist");
+        assertThat(run("rollback", "mnist", "--server=http://127.0.0.1:" + httpPort, "--token=wrong"))
+                .contains("the token is not valid");
+    }
+
+    @Test
+    @Order(7)
+    void resubmitTrainsTheSameDataWithOtherSettingsAndWatchesTheRun() {
+        String first = runs.list(100).get(runs.list(100).size() - 1).name();
+
+        String watched = cli("resubmit", first, "-p", "trainSteps=150", "-p", "batchSize=50", "--watch");
+
+        Run resubmitted = runs.list(1).get(0);
+        assertThat(watched).contains(resubmitted.name(), "smokeTest", "PROMOTED");
+        assertThat(resubmitted.snapshot()).isEqualTo(runs.find(first).orElseThrow().snapshot());
+        assertThat(queries.get(resubmitted.name()).orElseThrow().parameters())
+                .containsEntry("trainSteps", "150").containsEntry("batchSize", "50");
+        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(4);
+    }
+
+    @Test
+    @Order(8)
+    void rollbackAndPromoteMoveServingBetweenVersions() {
+        assertThat(cli("rollback", "mnist")).contains("version 1 of mnist is serving");
+        assertThat(serving.servingVersion("mnist")).hasValue(1);
+
+        assertThat(cli("promote", "mnist", "4")).contains("version 4 of mnist is serving");
+        assertThat(serving.servingVersion("mnist")).hasValue(4);
+        String versions = cli("models", "mnist");
+        assertThat(versions).contains("VERSION", "SERVING", "RETIRED", "REJECTED").doesNotContain("CANDIDATE");
+        assertThat(cli("models", "-o", "json")).contains("\"servingVersion\" : 4");
+    }
+
+    @Test
+    @Order(9)
+    void secretsAppearInNoAnswerAndNoLog() throws Exception {
+        String secret = Files.readAllLines(home.resolve("s3-credentials.properties")).stream()
+                .filter(line -> line.startsWith("aws_secret_access_key=")).findFirst().orElseThrow().split("=", 2)[1];
+        String token = Files.readString(home.resolve("api-token")).trim();
+        String first = runs.list(100).get(runs.list(100).size() - 1).name();
+
+        StringBuilder everything = new StringBuilder(cli("get", first, "-o", "json") + cli("logs", first)
+                + cli("list", "-o", "yaml") + cli("models", "mnist", "-o", "json"));
+        try (var files = Files.walk(home)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                everything.append(Files.readString(log));
+            }
+        }
+
+        assertThat(cli("logs", first)).contains("CARAVAN_PROGRESS");
+        assertThat(everything.toString()).contains("CARAVAN_PROGRESS").doesNotContain(secret).doesNotContain(token);
+    }
+
+    private String cli(String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--server=http://127.0.0.1:" + httpPort;
+        try {
+            all[args.length + 1] = "--token=" + Files.readString(home.resolve("api-token")).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return run(all);
+    }
+
+    private URI api(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
     private static String run(String... args) {

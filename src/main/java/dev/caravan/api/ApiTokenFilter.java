@@ -1,0 +1,61 @@
+package dev.caravan.api;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Guards the API: a call that changes something needs {@code Authorization: Bearer <token>}; reads are open from
+ * this machine (loopback) and need the token from anywhere else.
+ */
+@Component
+class ApiTokenFilter extends OncePerRequestFilter {
+
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final ApiToken token;
+
+    ApiTokenFilter(ApiToken token) {
+        this.token = token;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        boolean open = READS.contains(request.getMethod()) && loopback(request.getRemoteAddr());
+        String header = request.getHeader("Authorization");
+        String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        if (open || token.matches(presented)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
+                + (presented == null ? "this call needs the header Authorization: Bearer <token>" : "the token is not valid")
+                + "; the token is CARAVAN_API_TOKEN, or the one Caravan generated in .caravan/api-token\"}");
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

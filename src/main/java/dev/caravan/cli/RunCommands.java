@@ -1,0 +1,99 @@
+package dev.caravan.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The commands that start runs: submit, retry, resubmit; and logs. */
+final class RunCommands {
+
+    private RunCommands() {
+    }
+
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Retrains on the data in the bucket now.",
+            footer = {"", "Examples:", "  ./caravan submit", "  ./caravan submit -p trainSteps=2000 --watch"})
+    static class Submit extends ApiCommand {
+
+        @Option(names = "-p", paramLabel = "name=value", description = "A training setting: trainSteps, batchSize, learningRate.")
+        Map<String, String> parameters = new LinkedHashMap<>();
+
+        @Option(names = "--watch", description = "Follow the run until it ends; exit 0 only if it was promoted.")
+        boolean watch;
+
+        @Override
+        int run(ApiClient api, PrintWriter out) throws InterruptedException {
+            return report(api, out, api.post("api/runs", Output.parameters(parameters)), watch, output);
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Runs a failed run again from the step that failed.",
+            footer = {"", "Example:", "  ./caravan retry mnist-3f2a9c0d1e --watch"})
+    static class Retry extends ApiCommand {
+
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Option(names = "--watch", description = "Follow the run until it ends.")
+        boolean watch;
+
+        @Override
+        int run(ApiClient api, PrintWriter out) throws InterruptedException {
+            return report(api, out, api.post("api/runs/" + run + "/retry", null), watch, output);
+        }
+    }
+
+    @Command(name = "resubmit", mixinStandardHelpOptions = true,
+            description = "Trains again on a run's data snapshot, with settings changed.",
+            footer = {"", "Example:", "  ./caravan resubmit mnist-3f2a9c0d1e -p trainSteps=3000"})
+    static class Resubmit extends ApiCommand {
+
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Option(names = "-p", paramLabel = "name=value", description = "A training setting to change.")
+        Map<String, String> parameters = new LinkedHashMap<>();
+
+        @Option(names = "--watch", description = "Follow the run until it ends.")
+        boolean watch;
+
+        @Override
+        int run(ApiClient api, PrintWriter out) throws InterruptedException {
+            return report(api, out, api.post("api/runs/" + run + "/resubmit", Output.parameters(parameters)), watch, output);
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the trainer's log of a run.",
+            footer = {"", "Example:", "  ./caravan logs mnist-3f2a9c0d1e"})
+    static class Logs extends ApiCommand {
+
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Override
+        int run(ApiClient api, PrintWriter out) {
+            out.print(api.text("api/runs/" + run + "/logs"));
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static int report(ApiClient api, PrintWriter out, JsonNode submission, boolean watch, Output output)
+            throws InterruptedException {
+        if (output.printed(out, submission) && !watch) {
+            return 0;
+        }
+        String run = submission.path("run").asText();
+        if (output.format == Output.Format.table) {
+            out.printf("%s %s%n", run, "QUEUED".equals(submission.path("admission").asText())
+                    ? "waits for the run of " + submission.path("model").asText() + " that is going" : "started");
+            out.flush();
+        }
+        return watch ? new RunWatch(api, out).follow(run) : 0;
+    }
+}
