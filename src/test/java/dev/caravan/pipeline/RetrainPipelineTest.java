@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -49,6 +50,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(RecordedRunEvents.class)
+@AutoConfigureObservability
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RetrainPipelineTest {
 
@@ -238,6 +240,24 @@ class RetrainPipelineTest {
 
         assertThat(cli("logs", first)).contains("CARAVAN_PROGRESS");
         assertThat(everything.toString()).contains("CARAVAN_PROGRESS").doesNotContain(secret).doesNotContain(token);
+    }
+
+    @Test
+    @Order(10)
+    void healthMetricsAndTheOpenApiDescriptionAreServed() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+
+        String readiness = http.send(HttpRequest.newBuilder(api("/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(HttpRequest.newBuilder(api("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String openapi = http.send(HttpRequest.newBuilder(api("/api/openapi")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(readiness).contains("\"UP\"");
+        assertThat(metrics).contains("caravan_runs_total{outcome=\"PROMOTED\"", "caravan_step_duration_seconds_count{",
+                "caravan_trigger_lag_seconds_count");
+        assertThat(openapi).contains("/api/runs", "/api/models/{name}/rollback");
     }
 
     private String cli(String... args) {

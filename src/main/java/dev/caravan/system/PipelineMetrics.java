@@ -1,0 +1,44 @@
+package dev.caravan.system;
+
+import java.time.Duration;
+import java.util.Date;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import dev.caravan.pipeline.RunEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The pipeline's metrics, exported with the others on {@code /actuator/prometheus}: runs by status and outcome,
+ * step durations, and the trigger's lag from an upload's marker to the run's request.
+ */
+@Component("pipelineMetrics")
+public class PipelineMetrics {
+
+    private final MeterRegistry meters;
+
+    PipelineMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    @EventListener
+    void on(RunEvent event) {
+        if (event instanceof RunEvent.RunFinished finished) {
+            meters.counter("caravan.runs", "status", finished.status(),
+                    "outcome", finished.outcome() == null ? "NONE" : finished.outcome()).increment();
+        } else if (event instanceof RunEvent.StepFinished step) {
+            meters.timer("caravan.step.duration", "step", step.step(), "status", step.status()).record(step.duration());
+        } else if (event instanceof RunEvent.Skipped) {
+            meters.counter("caravan.runs.skipped").increment();
+        }
+    }
+
+    /** Called by the trigger route with the marker's time in S3. */
+    public void markerSeen(Date lastModified) {
+        if (lastModified != null) {
+            Duration lag = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - lastModified.getTime()));
+            meters.timer("caravan.trigger.lag").record(lag);
+        }
+    }
+}
