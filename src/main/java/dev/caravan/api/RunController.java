@@ -1,7 +1,5 @@
 package dev.caravan.api;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunOperations;
@@ -88,11 +87,14 @@ class RunController {
         return runs.scalars(name);
     }
 
-    /** The trainer's log of the run, as it is now. */
+    /** The trainer's log of the run; with {@code follow}, streamed as it grows until the run ends. */
     @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
-    String logs(@PathVariable String name) throws IOException {
+    StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow) {
         get(name);
         Path log = runsDir.resolve(name).resolve("trainer.log").normalize();
-        return log.startsWith(runsDir) && Files.exists(log) ? Files.readString(log) : "";
+        if (!log.startsWith(runsDir)) {
+            throw new IllegalArgumentException("'" + name + "' is not a run name");
+        }
+        return out -> LogTail.copy(log, out, follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
     }
 }

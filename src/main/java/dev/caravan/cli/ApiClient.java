@@ -1,11 +1,16 @@
 package dev.caravan.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,44 +31,57 @@ class ApiClient {
 
     /** GETs {@code path}; a problem response or an unreachable server becomes a {@link CliException}. */
     JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
-    }
-
-    /** GETs {@code path} as text, such as a run's log. */
-    String text(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), HttpResponse.BodyHandlers.ofString(), true);
+        return json(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
     /** POSTs {@code body} (a JSON-able value, or null) to {@code path} with the API token. */
     JsonNode post(String path, Object body) {
         try {
             String payload = body == null ? "" : json.writeValueAsString(body);
-            return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+            return json(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(payload)));
         } catch (IOException e) {
             throw new CliException(1, "cannot write the request: " + e.getMessage());
         }
     }
 
-    private JsonNode send(HttpRequest.Builder builder) {
-        String body = send(builder, HttpResponse.BodyHandlers.ofString(), false);
-        try {
-            return body.isEmpty() ? json.createObjectNode() : json.readTree(body);
+    /** GETs {@code path} as text and copies it to {@code out} as it arrives, such as a followed log. */
+    void stream(String path, PrintWriter out) {
+        try (InputStream in = send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", "text/plain"));
+             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[8192];
+            int read;
+            while ((read = reader.read(buffer)) > 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
         } catch (IOException e) {
-            throw new CliException(1, "Caravan answered something that is not JSON: " + e.getMessage());
+            throw new CliException(3, "the stream from Caravan broke: " + e.getMessage());
         }
     }
 
-    private String send(HttpRequest.Builder builder, HttpResponse.BodyHandler<String> handler, boolean text) {
+    private JsonNode json(HttpRequest.Builder builder) {
+        try (InputStream in = send(builder.header("Accept", "application/json"))) {
+            byte[] body = in.readAllBytes();
+            return body.length == 0 ? json.createObjectNode() : json.readTree(body);
+        } catch (IOException e) {
+            throw new CliException(1, "Caravan's answer could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Sends with the token; an error status, an unreachable server or an interrupt become a {@link CliException}. */
+    private InputStream send(HttpRequest.Builder builder) {
         if (token != null && !token.isBlank()) {
             builder.header("Authorization", "Bearer " + token);
         }
-        HttpRequest request = builder.timeout(Duration.ofSeconds(60))
-                .header("Accept", text ? "text/plain" : "application/json").build();
+        HttpRequest request = builder.build();
         try {
-            HttpResponse<String> response = http.send(request, handler);
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() >= 400) {
-                throw new CliException(exitCode(response.statusCode()), detail(response, request));
+                try (InputStream in = response.body()) {
+                    throw new CliException(exitCode(response.statusCode()),
+                            detail(new String(in.readAllBytes(), StandardCharsets.UTF_8), response.statusCode(), request));
+                }
             }
             return response.body();
         } catch (ConnectException e) {
@@ -87,11 +105,11 @@ class ApiClient {
         };
     }
 
-    private String detail(HttpResponse<String> response, HttpRequest request) {
+    private String detail(String body, int status, HttpRequest request) {
         try {
-            return json.readTree(response.body()).path("detail").asText("HTTP " + response.statusCode() + " from " + request.uri());
+            return json.readTree(body).path("detail").asText("HTTP " + status + " from " + request.uri());
         } catch (IOException e) {
-            return "HTTP " + response.statusCode() + " from " + request.uri();
+            return "HTTP " + status + " from " + request.uri();
         }
     }
 

@@ -69,16 +69,18 @@ final class RunCommands {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the trainer's log of a run.",
-            footer = {"", "Example:", "  ./caravan logs mnist-3f2a9c0d1e"})
+            footer = {"", "Examples:", "  ./caravan logs mnist-3f2a9c0d1e", "  ./caravan logs -f mnist-3f2a9c0d1e"})
     static class Logs extends ApiCommand {
 
         @Parameters(paramLabel = "RUN")
         String run;
 
+        @Option(names = {"-f", "--follow"}, description = "Keep printing what the trainer writes until the run ends.")
+        boolean follow;
+
         @Override
         int run(ApiClient api, PrintWriter out) {
-            out.print(api.text("api/runs/" + run + "/logs"));
-            out.flush();
+            api.stream("api/runs/" + run + "/logs?follow=" + follow, out);
             return 0;
         }
     }

@@ -238,7 +238,7 @@ class RetrainPipelineTest {
             }
         }
 
-        assertThat(cli("logs", first)).contains("CARAVAN_PROGRESS");
+        assertThat(cli("logs", "-f", first)).contains("CARAVAN_PROGRESS");
         assertThat(everything.toString()).contains("CARAVAN_PROGRESS").doesNotContain(secret).doesNotContain(token);
     }
 
