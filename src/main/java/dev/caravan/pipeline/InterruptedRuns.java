@@ -1,15 +1,19 @@
 package dev.caravan.pipeline;
 
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.JobExecution;
+import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
@@ -20,7 +24,7 @@ import org.springframework.stereotype.Component;
  * running through the crash is adopted by the train step, not started again.
  */
 @Component
-class InterruptedRuns implements ApplicationRunner {
+class InterruptedRuns implements SmartInitializingSingleton, ApplicationRunner {
 
     static final String INTERRUPTED = "interrupted: Caravan stopped while this step ran; resumed at the next start";
 
@@ -29,6 +33,7 @@ class InterruptedRuns implements ApplicationRunner {
     private final JobExplorer explorer;
     private final JobRepository repository;
     private final RetrainCoordinator coordinator;
+    private final List<JobParameters> interrupted = new ArrayList<>();
 
     InterruptedRuns(JobExplorer explorer, JobRepository repository, RetrainCoordinator coordinator) {
         this.explorer = explorer;
@@ -36,13 +41,25 @@ class InterruptedRuns implements ApplicationRunner {
         this.coordinator = coordinator;
     }
 
+    /**
+     * Runs before the routes start, so that every execution still "running" now is one a previous process left
+     * behind, not one a trigger of this process has just begun.
+     */
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         for (JobExecution execution : explorer.findRunningJobExecutions("retrain")) {
             markInterrupted(execution);
-            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(execution.getJobParameters()));
-            coordinator.resume(execution.getJobParameters());
+            interrupted.add(execution.getJobParameters());
         }
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        for (JobParameters parameters : interrupted) {
+            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(parameters));
+            coordinator.resume(parameters);
+        }
+        interrupted.clear();
     }
 
     private void markInterrupted(JobExecution execution) {

@@ -116,8 +116,13 @@ public final class MnistTrainer {
         events.flush();
         out.println(ProgressLine.format(
                 new TrainingProgress(step, settings.trainSteps(), shortest(metrics.loss()), shortest(metrics.accuracy()))));
-        // Upload as we go, so TensorBoard shows a run while it trains.
-        store.uploadDirectory(modelDir, settings.modelDir());
+        // Upload as we go, so TensorBoard shows a run while it trains. S3 being away for a moment (its server
+        // restarting, say) must not end a training: the next report, and the final upload, send everything again.
+        try {
+            store.uploadDirectory(modelDir, settings.modelDir());
+        } catch (SdkException e) {
+            log("events of step %d not uploaded now (%s); they go with the next upload", step, e.getMessage());
+        }
     }
 
     /** The float as printed (0.92, not 0.9200000166893005): a float's precision is all the double holds. */

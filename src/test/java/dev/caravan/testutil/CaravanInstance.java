@@ -38,6 +38,10 @@ public final class CaravanInstance implements AutoCloseable {
                 "--caravan.training.batch-size=50", "--caravan.training.jvm-options=-Xmx768m -XX:+UseSerialGC",
                 "--logging.file.name=" + home.resolve("logs/caravan.log")));
         args.addAll(List.of(properties));
+        // A property given twice would bind as a list: the later one, the caller's, wins.
+        java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+        args.forEach(arg -> byName.put(arg.split("=", 2)[0], arg));
+        args = new ArrayList<>(byName.values());
         return new CaravanInstance(new SpringApplicationBuilder(CaravanApplication.class).run(args.toArray(String[]::new)));
     }
 

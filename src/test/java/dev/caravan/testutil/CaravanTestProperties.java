@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.util.FileSystemUtils;
 
 /** Settings for a Caravan under test: its own home, free ports, quick polling, and a short training. */
 public final class CaravanTestProperties {
@@ -30,9 +31,14 @@ public final class CaravanTestProperties {
         return home;
     }
 
+    /** A new home folder, deleted when the test JVM ends. */
     public static Path newHome() {
         try {
-            return Files.createTempDirectory("caravan-test-");
+            Path home = Files.createTempDirectory("caravan-test-");
+            if (!Boolean.getBoolean("caravan.keepTestHomes")) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> FileSystemUtils.deleteRecursively(home.toFile())));
+            }
+            return home;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
