@@ -5,7 +5,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -80,7 +79,7 @@ final class ScheduleValidation {
 
     private static ZoneId zone(String zone) {
         if (zone == null || zone.isBlank()) {
-            return ZoneOffset.UTC;
+            return ZoneId.of("UTC");
         }
         try {
             return ZoneId.of(zone.trim());

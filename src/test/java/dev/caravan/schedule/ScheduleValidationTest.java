@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class ScheduleValidationTest {
                 null), NOW);
 
         assertThat(schedule.model()).isEqualTo("mnist");
-        assertThat(schedule.timeZone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(schedule.timeZone()).isEqualTo(ZoneId.of("UTC"));
         assertThat(schedule.concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.ALLOW);
         assertThat(schedule.startingDeadline()).isEqualTo(Duration.ofMinutes(30));
         assertThat(schedule.parameters()).isEmpty();
