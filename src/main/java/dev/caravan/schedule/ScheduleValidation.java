@@ -101,6 +101,10 @@ final class ScheduleValidation {
         if (deadline == null || deadline.isBlank()) {
             return null;
         }
+        if (deadline.trim().matches("\\d+")) {
+            throw new ScheduleErrors.Invalid("startingDeadline", "'" + deadline + "' has no unit; write it as "
+                    + deadline.trim() + "s, 30m, 2h or PT2H");
+        }
         Duration duration;
         try {
             duration = DurationStyle.detectAndParse(deadline.trim());

@@ -51,6 +51,7 @@ class ScheduleValidationTest {
             concurrencyPolicy | Sometimes        | 'Sometimes' is not a policy; use Allow, Forbid or Replace
             startingDeadline  | soon             | 'soon' is not a duration; write it as 30m, 2h or PT2H
             startingDeadline  | 0s               | '0s' is under 1s, so no fire could start
+            startingDeadline  | 3600             | '3600' has no unit; write it as 3600s, 30m, 2h or PT2H
             parameters        | epochs=3         | unknown run parameter 'epochs'
             parameters        | trainSteps=-5    | run parameter trainSteps=-5 must be a positive whole number
             """)
