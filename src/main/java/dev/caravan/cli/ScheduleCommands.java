@@ -64,7 +64,8 @@ class ScheduleCommands implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Creates a schedule that retrains the model on the data in the bucket at each fire.",
-            footer = {"", "Cron is Quartz's: second minute hour day-of-month month day-of-week [year], '?' in one day field.",
+            footer = {"",
+                    "Cron is Quartz's: second minute hour day-of-month month day-of-week [year], '?' in one day field.",
                     "A fire that finds no new data since the last completed run is skipped and recorded.", "",
                     "Examples:",
                     "  ./caravan schedule create nightly --cron \"0 0 2 * * ?\" --time-zone Europe/Berlin --policy Forbid",
@@ -91,7 +92,8 @@ class ScheduleCommands implements Runnable {
         @Option(names = "--model", description = "The model to retrain (default: the one Caravan retrains).")
         String model;
 
-        @Option(names = "-p", paramLabel = "name=value", description = "A training setting: trainSteps, batchSize, learningRate.")
+        @Option(names = "-p", paramLabel = "name=value",
+                description = "A training setting: trainSteps, batchSize, learningRate.")
         Map<String, String> parameters = new LinkedHashMap<>();
 
         @Override

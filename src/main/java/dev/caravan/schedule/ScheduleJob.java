@@ -54,7 +54,8 @@ class ScheduleJob implements Job {
         if (trigger instanceof CronTrigger cron) {
             return cron;
         }
-        return (CronTrigger) context.getScheduler().getTrigger(ScheduleJobs.triggerKey(context.getJobDetail().getKey().getName()));
+        String name = context.getJobDetail().getKey().getName();
+        return (CronTrigger) context.getScheduler().getTrigger(ScheduleJobs.triggerKey(name));
     }
 
     private static Instant instant(Date date) {

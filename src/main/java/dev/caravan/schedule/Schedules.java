@@ -87,11 +87,11 @@ public class Schedules {
     private Optional<ScheduleView> find(String name, int nextFires, int fires) throws SchedulerException {
         JobDetail job = scheduler.getJobDetail(ScheduleJobs.jobKey(name));
         if (job == null || !(scheduler.getTrigger(ScheduleJobs.triggerKey(name)) instanceof CronTrigger trigger)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Schedule schedule = ScheduleJobs.schedule(job, trigger);
         Instant now = clock.instant();
-        return java.util.Optional.of(ScheduleView.of(schedule,
+        return Optional.of(ScheduleView.of(schedule,
                 scheduler.getTriggerState(trigger.getKey()).name(),
                 FireTimes.of(schedule).next(now, nextFires), history.recent(name, fires)));
     }
