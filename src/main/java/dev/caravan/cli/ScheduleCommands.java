@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         subcommands = {ScheduleCommands.ListSchedules.class, ScheduleCommands.CreateSchedule.class,
                 ScheduleCommands.GetSchedule.class, ScheduleCommands.DeleteSchedule.class},
         footer = {"", "Examples:",
-                "  ./caravan schedule create nightly --cron \"0 0 2 * * ?\" --time-zone Europe/Berlin --policy Forbid",
+                "  ./caravan schedule create nightly --cron \"0 0 2 * * ?\" \\",
+                "      --time-zone Europe/Berlin --policy Forbid",
                 "  ./caravan schedule list", "  ./caravan schedule get nightly", "  ./caravan schedule delete nightly"})
 class ScheduleCommands implements Runnable {
 
@@ -51,11 +52,12 @@ class ScheduleCommands implements Runnable {
             out.printf(row, "NAME", "MODEL", "CRON", "TIME ZONE", "POLICY", "NEXT FIRE", "LAST FIRE");
             for (JsonNode schedule : schedules) {
                 JsonNode last = schedule.path("history").path(0);
+                String lastFire = last.isMissingNode() ? "-"
+                        : last.path("outcome").asText() + " " + Durations.age(last.path("firedAt"), now) + " ago";
                 out.printf(row, schedule.path("name").asText(), schedule.path("model").asText(),
                         schedule.path("cron").asText(), schedule.path("timeZone").asText(),
                         schedule.path("concurrencyPolicy").asText(),
-                        when(schedule.path("nextFireTimes").path(0), schedule), last.isMissingNode() ? "-"
-                                : last.path("outcome").asText() + " " + Durations.age(last.path("firedAt"), now) + " ago");
+                        when(schedule.path("nextFireTimes").path(0), schedule), lastFire);
             }
             out.flush();
             return 0;
@@ -68,28 +70,35 @@ class ScheduleCommands implements Runnable {
                     "Cron is Quartz's: second minute hour day-of-month month day-of-week [year], '?' in one day field.",
                     "A fire that finds no new data since the last completed run is skipped and recorded.", "",
                     "Examples:",
-                    "  ./caravan schedule create nightly --cron \"0 0 2 * * ?\" --time-zone Europe/Berlin --policy Forbid",
-                    "  ./caravan schedule create hourly --cron \"0 0 * * * ?\" --starting-deadline 15m -p trainSteps=2000"})
+                    "  ./caravan schedule create nightly --cron \"0 0 2 * * ?\" \\",
+                    "      --time-zone Europe/Berlin --policy Forbid",
+                    "  ./caravan schedule create hourly --cron \"0 0 * * * ?\" \\",
+                    "      --starting-deadline 15m -p trainSteps=2000"})
     static class CreateSchedule extends ApiCommand {
 
         @Parameters(paramLabel = "NAME", description = "The schedule's name: lower-case letters, digits and '-'.")
         String name;
 
-        @Option(names = "--cron", required = true, description = "When to fire, as a Quartz cron expression.")
+        @Option(names = "--cron", required = true, paramLabel = "EXPRESSION",
+                description = "When to fire, as a Quartz cron expression.")
         String cron;
 
-        @Option(names = "--time-zone", description = "The zone the cron expression is read in (default: UTC).")
+        @Option(names = "--time-zone", paramLabel = "ZONE",
+                description = "The zone the cron expression is read in (default: UTC).")
         String timeZone;
 
-        @Option(names = "--policy", description = "While a run is going: Allow (the default; the fire's run waits "
-                + "as the follow-up), Forbid (skip the fire) or Replace (the fire's run replaces the waiting follow-up).")
+        @Option(names = "--policy", paramLabel = "Allow|Forbid|Replace",
+                description = "While a run is going: Allow (the default; the fire's run waits as the follow-up), "
+                        + "Forbid (skip the fire) or Replace (the fire's run replaces the waiting follow-up).")
         String policy;
 
-        @Option(names = "--starting-deadline", description = "After downtime, catch up once only if the latest missed "
-                + "fire is at most this old (30m, 2h, PT2H); default: always catch up once.")
+        @Option(names = "--starting-deadline", paramLabel = "DURATION",
+                description = "After downtime, catch up once only if the latest missed fire is at most this old "
+                        + "(30m, 2h, PT2H); default: always catch up once.")
         String startingDeadline;
 
-        @Option(names = "--model", description = "The model to retrain (default: the one Caravan retrains).")
+        @Option(names = "--model", paramLabel = "MODEL",
+                description = "The model to retrain (default: the one Caravan retrains).")
         String model;
 
         @Option(names = "-p", paramLabel = "name=value",
