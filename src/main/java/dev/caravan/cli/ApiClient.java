@@ -45,6 +45,11 @@ class ApiClient {
         }
     }
 
+    /** DELETEs {@code path} with the API token. */
+    JsonNode delete(String path) {
+        return json(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     /** GETs {@code path} as text and copies it to {@code out} as it arrives, such as a followed log. */
     void stream(String path, PrintWriter out) {
         try (InputStream in = send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", "text/plain"));

@@ -24,7 +24,7 @@ abstract class ApiCommand implements Callable<Integer> {
         try {
             return run(server.client(), spec.commandLine().getOut());
         } catch (ApiClient.CliException e) {
-            spec.commandLine().getErr().println("caravan " + spec.name() + ": " + e.getMessage());
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
             return e.exitCode();
         }
     }

@@ -1,0 +1,27 @@
+package dev.caravan.schedule;
+
+import java.util.Optional;
+
+import dev.caravan.pipeline.RetrainCoordinator;
+import dev.caravan.pipeline.RetrainRequest;
+import dev.caravan.pipeline.Run;
+import dev.caravan.trigger.Snapshot;
+
+/** What a fire needs from the pipeline: whether a model is busy, its data now, its last completed run, a submit. */
+interface Retrains {
+
+    /** True when no run of {@code model} is going and none waits (see {@link RetrainCoordinator#idle}). */
+    boolean idle(String model);
+
+    /** The run of {@code model} that is going, if the runs table knows it yet. */
+    Optional<String> running(String model);
+
+    /** Freezes the data under the data prefix now and records the snapshot. */
+    Snapshot freeze();
+
+    /** The newest run of {@code model} that completed (promoted or rejected by the gate). */
+    Optional<Run> lastCompleted(String model);
+
+    /** Starts the request now, or keeps it as the model's follow-up in place of any that waited. */
+    RetrainCoordinator.Admission submit(RetrainRequest request);
+}
