@@ -101,9 +101,21 @@ final class TrainerProcess {
         }
     }
 
-    /** The exit code, known only for a process started by this JVM (not for an adopted one). */
+    /**
+     * The exit code, known only for a process started by this JVM (not for an adopted one). The process handle
+     * can see the exit a moment before the {@link Process} has reaped it, so this waits briefly for that.
+     */
     OptionalInt exitCode() {
-        return child.filter(p -> !p.isAlive()).map(p -> OptionalInt.of(p.exitValue())).orElse(OptionalInt.empty());
+        return child.filter(TrainerProcess::reaped).map(p -> OptionalInt.of(p.exitValue())).orElse(OptionalInt.empty());
+    }
+
+    private static boolean reaped(Process process) {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
     }
 
     /** Kills the trainer and every process it started, and waits for them to be gone. */

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Operations at scale: 10,000 objects then a marker (time to the run's start, trigger heap), and the run list API
+# with 10,000 runs in the database (p50/p99). Usage: bench/operations.sh [objects]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./mvnw -B -q -DskipTests package
+export TF_CPP_MIN_LOG_LEVEL=2
+exec java -Xmx2g -Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED \
+  -cp "target/test-classes:target/caravan.jar:target/lib/*" dev.caravan.bench.OperationsBench "$@"
