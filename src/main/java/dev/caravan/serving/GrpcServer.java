@@ -2,13 +2,15 @@ package dev.caravan.serving;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 
-/** TensorFlow Serving's gRPC services on Netty; calls run on the request pool, never on the event loop. */
+/**
+ * TensorFlow Serving's gRPC services on Netty. Calls are handled on the transport threads, which only decode,
+ * check and queue predictions (the prediction threads run and answer them), so no thread hand-off is added.
+ */
 final class GrpcServer implements AutoCloseable {
 
     // TensorFlow Serving takes messages up to 2 GB; 64 MB covers batches of thousands of images.
@@ -20,11 +22,11 @@ final class GrpcServer implements AutoCloseable {
         this.server = server;
     }
 
-    static GrpcServer start(String host, int port, ServedModels models, ExecutorService requests) {
+    static GrpcServer start(String host, int port, ServedModels models, Predictions predictions) {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .executor(requests)
+                .directExecutor()
                 .maxInboundMessageSize(MAX_MESSAGE)
-                .addService(new GrpcPredictionService(models))
+                .addService(new GrpcPredictionService(models, predictions))
                 .addService(new GrpcModelService(models))
                 .build();
         try {

@@ -2,7 +2,6 @@ package dev.caravan.serving;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
 
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
@@ -92,33 +91,36 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
         models.close();
     }
 
-    private record Servers(GrpcServer grpc, RestServer rest, ExecutorService grpcPool, ExecutorService restPool) {
+    private record Servers(GrpcServer grpc, RestServer rest, BatchScheduler scheduler) {
+
+        // Up to this many predictions wait for a thread; beyond, clients are told to retry (RESOURCE_EXHAUSTED).
+        private static final int MAX_QUEUED = 10_000;
 
         static Servers start(ModelServerSettings settings, ServedModels models) {
-            ExecutorService grpcPool = ServerThreads.pool("caravan-grpc", settings.requestThreads());
-            ExecutorService restPool = ServerThreads.pool("caravan-rest", settings.requestThreads());
+            BatchScheduler scheduler = new BatchScheduler(settings.predictionThreads(), settings.maxBatchRows(), MAX_QUEUED);
+            Predictions predictions = new Predictions(models, scheduler);
             GrpcServer grpc = null;
             try {
-                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), models, grpcPool);
-                RestServer rest = RestServer.start(settings.host(), settings.restPort(), new RestApi(models), restPool);
-                return new Servers(grpc, rest, grpcPool, restPool);
+                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), models, predictions);
+                RestServer rest = RestServer.start(settings.host(), settings.restPort(), settings.predictionThreads(),
+                        new RestApi(models, predictions));
+                return new Servers(grpc, rest, scheduler);
             } catch (RuntimeException e) {
                 if (grpc != null) {
                     grpc.close();
                 }
-                ServerThreads.shutdown(grpcPool);
-                ServerThreads.shutdown(restPool);
+                scheduler.close();
                 throw e;
             }
         }
 
+        /** Stops taking requests, then lets the queued and running predictions finish or be refused. */
         void close() {
             try {
                 grpc.close();
                 rest.close();
             } finally {
-                ServerThreads.shutdown(grpcPool);
-                ServerThreads.shutdown(restPool);
+                scheduler.close();
             }
         }
     }
