@@ -12,7 +12,11 @@ import dev.caravan.storage.S3Location;
  * from S3 to {@code <cacheDir>/<model>/<version>/} before loading. A new version is loaded before it replaces
  * the served one, which keeps answering the requests it started, so clients see no failures during a promotion.
  *
- * <p>{@link #start()} opens the ports; {@link #endpoint()} then tells the ports bound (useful with port 0).
+ * <p>Transport threads decode and check requests; a few prediction threads (one per core) run them, stacking
+ * requests that queue up meanwhile into one TensorFlow call (see {@link ModelServerSettings}).
+ *
+ * <p>{@link #start()} opens the ports; {@link #endpoint()} then tells the ports bound (useful with port 0);
+ * {@link #close()} stops the server and unloads the models.
  */
 public final class LocalServingBackend implements ServingBackend, AutoCloseable {
 
@@ -101,7 +105,8 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
             Predictions predictions = new Predictions(models, scheduler);
             GrpcServer grpc = null;
             try {
-                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), models, predictions);
+                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), settings.predictionThreads(), models,
+                        predictions);
                 RestServer rest = RestServer.start(settings.host(), settings.restPort(), settings.predictionThreads(),
                         new RestApi(models, predictions));
                 return new Servers(grpc, rest, scheduler);

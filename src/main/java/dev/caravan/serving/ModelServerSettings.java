@@ -50,6 +50,11 @@ public record ModelServerSettings(String host, int grpcPort, int restPort, int p
         return new ModelServerSettings(host, grpcPort, restPort, predictionThreads, maxBatchRows);
     }
 
+    /** The same settings with {@code threads} prediction threads. */
+    public ModelServerSettings withPredictionThreads(int threads) {
+        return new ModelServerSettings(host, grpcPort, restPort, threads, maxBatchRows);
+    }
+
     /** The same settings with batching limited to {@code rows} per call (1 turns it off). */
     public ModelServerSettings withMaxBatchRows(int rows) {
         return new ModelServerSettings(host, grpcPort, restPort, predictionThreads, rows);

@@ -14,9 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -47,10 +45,10 @@ final class RestServer implements AutoCloseable {
     }
 
     static RestServer start(String host, int port, int transportThreads, RestApi api) {
-        EventLoopGroup group = new NioEventLoopGroup(transportThreads, ServerThreads.factory("caravan-rest"));
+        EventLoopGroup group = Transports.eventLoops(transportThreads, "caravan-rest");
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(Transports.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.LongStream;
 
 /** Runs one call from several threads for a while and reports throughput and latency percentiles. */
 final class LoadRun {
@@ -22,31 +23,49 @@ final class LoadRun {
         Call create(int thread) throws Exception;
     }
 
-    record Result(String name, long calls, double seconds, double p50Millis, double p99Millis) {
+    /** Calls made and their latencies (nanoseconds, sorted) over some seconds. */
+    record Result(String name, double seconds, long[] latencies) {
+
+        long calls() {
+            return latencies.length;
+        }
 
         double perSecond() {
-            return calls / seconds;
+            return calls() / seconds;
+        }
+
+        /** This result and another of the same calls, as if measured in one go. */
+        Result plus(Result other) {
+            long[] all = LongStream.concat(Arrays.stream(latencies), Arrays.stream(other.latencies)).sorted().toArray();
+            return new Result(name, seconds + other.seconds, all);
         }
 
         @Override
         public String toString() {
-            return String.format("%-28s %10.0f calls/s   p50 %6.3f ms   p99 %6.3f ms   (%d calls in %.1f s)",
-                    name, perSecond(), p50Millis, p99Millis, calls, seconds);
+            return String.format("%-30s %8.0f calls/s   p50 %6.3f ms   p99 %6.3f ms   (%d calls in %.1f s)",
+                    name, perSecond(), percentile(0.50), percentile(0.99), calls(), seconds);
+        }
+
+        private double percentile(double fraction) {
+            return latencies.length == 0 ? Double.NaN
+                    : latencies[Math.min(latencies.length - 1, (int) (fraction * latencies.length))] / 1e6;
         }
     }
 
     private LoadRun() {
     }
 
-    /** Warms up, then measures; fails on the first failed call, as a benchmark of failing calls means nothing. */
-    static Result measure(String name, int threads, Duration warmUp, Duration measured, CallFactory factory)
-            throws Exception {
-        run(threads, warmUp, factory, false);
+    /** Runs the calls without measuring, so that code is compiled and caches are warm. */
+    static void warmUp(int threads, Duration duration, CallFactory factory) throws Exception {
+        run(threads, duration, factory, false);
+    }
+
+    /** Measures; fails on the first failed call, as a benchmark of failing calls means nothing. */
+    static Result measure(String name, int threads, Duration measured, CallFactory factory) throws Exception {
         long start = System.nanoTime();
         long[][] latencies = run(threads, measured, factory, true);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(name, all.length, seconds, percentile(all, 0.50), percentile(all, 0.99));
+        return new Result(name, seconds, Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray());
     }
 
     private static long[][] run(int threads, Duration duration, CallFactory factory, boolean record) throws Exception {
@@ -95,12 +114,5 @@ final class LoadRun {
 
     private static String name(int index) {
         return Integer.toString(index);
-    }
-
-    private static double percentile(long[] sorted, double fraction) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) (fraction * sorted.length))] / 1e6;
     }
 }

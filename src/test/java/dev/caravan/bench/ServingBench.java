@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
@@ -27,13 +30,14 @@ import io.grpc.ManagedChannelBuilder;
  * Measures Caravan's model server against calling TensorFlow in-process: batch-1 MNIST predictions from concurrent
  * clients (8 by default), in-process, over gRPC and over REST, on free loopback ports, with the server's batching
  * on (its default) and off. Not a test: run {@code bench/serving.sh [SAVED_MODEL_DIR] [--seconds N]
- * [--concurrency N] [--jdk-http]}. Without a folder it exports an untrained CNN with the trainer's layers, whose
+ * [--concurrency N] [--prediction-threads N] [--jdk-http]}. Without a folder it exports an untrained CNN with the trainer's layers, whose
  * calls cost what a real model's do.
  */
 public final class ServingBench {
 
     private static final double GRPC_TARGET = 0.60;
     private static final double REST_TARGET = 0.40;
+    private static final int ROUNDS = 5;
 
     private ServingBench() {
     }
@@ -44,85 +48,123 @@ public final class ServingBench {
                 : TestModels.exportCnn(Files.createTempDirectory("caravan-bench").resolve("1"));
         float[] digit = SampleDigits.load().get(0).pixels();
         Duration warmUp = Duration.ofSeconds(Math.max(2, options.seconds / 3));
-        Duration measured = Duration.ofSeconds(options.seconds);
-        System.out.printf("model %s%n%d clients, batch-1 requests, %d s measured after %d s warm-up, %d cores, REST "
-                        + "client: %s%n%n",
+        System.out.printf("model %s%n%d clients, batch-1 requests, %d s measured per line in %d interleaved rounds "
+                        + "after 2 rounds of %d s warm-up, %d cores, REST client: %s%n%n",
                 options.model != null ? model : "untrained CNN conv16-pool-conv32-pool-dense128-dense10 (" + model + ")",
-                options.concurrency, options.seconds, warmUp.toSeconds(), Runtime.getRuntime().availableProcessors(),
+                options.concurrency, options.seconds, ROUNDS, warmUp.toSeconds(), Runtime.getRuntime().availableProcessors(),
                 options.jdkHttp ? "java.net.http" : "keep-alive sockets");
 
-        LoadRun.Result inProcess;
-        try (InProcessModel tensorflow = InProcessModel.load(model)) {
-            inProcess = print(LoadRun.measure("in-process SavedModel", options.concurrency, warmUp, measured,
-                    thread -> () -> tensorflow.predict(digit)));
-        }
-        List<LoadRun.Result> batched = server(model, digit, options, warmUp, measured, "", ModelServerSettings.anyFreePorts());
-        List<LoadRun.Result> alone = server(model, digit, options, warmUp, measured, ", no batching",
-                ModelServerSettings.anyFreePorts().withMaxBatchRows(1));
-
-        System.out.println();
-        ratio("gRPC", batched.get(0), inProcess, GRPC_TARGET, "");
-        ratio("REST", batched.get(1), inProcess, REST_TARGET, "");
-        ratio("gRPC", alone.get(0), inProcess, GRPC_TARGET, ", no batching");
-        ratio("REST", alone.get(1), inProcess, REST_TARGET, ", no batching");
-    }
-
-    private static List<LoadRun.Result> server(Path model, float[] digit, Options options, Duration warmUp,
-                                               Duration measured, String label, ModelServerSettings settings)
-            throws Exception {
-        try (LocalServingBackend server = new LocalServingBackend(settings)) {
-            server.start();
-            server.serveDirectory("mnist", 1, model);
-            ServingEndpoint endpoint = server.endpoint();
-            return List.of(print(grpc(endpoint, digit, options, warmUp, measured, label)),
-                    print(rest(endpoint, digit, options, warmUp, measured, label)));
-        }
-    }
-
-    private static LoadRun.Result grpc(ServingEndpoint endpoint, float[] digit, Options options, Duration warmUp,
-                                       Duration measured, String label) throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(endpoint.host(), endpoint.grpcPort()).usePlaintext().build();
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
-            PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
-            PredictRequest request = PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist"))
-                    .putInputs("x", Tensors.floatVal(digit, 1, 28, 28)).build();
-            return LoadRun.measure("gRPC Predict" + label, options.concurrency, warmUp, measured,
-                    thread -> () -> stub.predict(request));
+            InProcessModel tensorflow = keep(resources, InProcessModel.load(model));
+            ModelServerSettings settings = options.predictionThreads > 0
+                    ? ModelServerSettings.anyFreePorts().withPredictionThreads(options.predictionThreads)
+                    : ModelServerSettings.anyFreePorts();
+            ServingEndpoint batched = start(resources, model, settings);
+            ServingEndpoint alone = start(resources, model, settings.withMaxBatchRows(1));
+            Map<String, LoadRun.CallFactory> phases = new LinkedHashMap<>();
+            phases.put("in-process SavedModel", thread -> () -> tensorflow.predict(digit));
+            phases.put("gRPC Predict", grpc(resources, batched, digit));
+            phases.put("REST predict", rest(resources, batched, digit, options.jdkHttp));
+            phases.put("gRPC Predict, no batching", grpc(resources, alone, digit));
+            phases.put("REST predict, no batching", rest(resources, alone, digit, options.jdkHttp));
+            Map<String, LoadRun.Result> results = measure(phases, options, warmUp);
+            results.values().forEach(System.out::println);
+
+            LoadRun.Result base = results.get("in-process SavedModel");
+            System.out.println();
+            ratio("gRPC", results.get("gRPC Predict"), base, GRPC_TARGET, "");
+            ratio("REST", results.get("REST predict"), base, REST_TARGET, "");
+            ratio("gRPC", results.get("gRPC Predict, no batching"), base, GRPC_TARGET, ", no batching");
+            ratio("REST", results.get("REST predict, no batching"), base, REST_TARGET, ", no batching");
         } finally {
-            channel.shutdownNow();
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                resources.get(i).close();
+            }
         }
     }
 
-    private static LoadRun.Result rest(ServingEndpoint endpoint, float[] digit, Options options, Duration warmUp,
-                                       Duration measured, String label) throws Exception {
+    // Other work on the machine comes and goes; measuring every line in several short rounds exposes them alike.
+    // Warming up takes two rounds: on a busy machine the JIT compiler needs many seconds to settle.
+    private static Map<String, LoadRun.Result> measure(Map<String, LoadRun.CallFactory> phases, Options options,
+                                                       Duration warmUp) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (LoadRun.CallFactory phase : phases.values()) {
+                LoadRun.warmUp(options.concurrency, warmUp, phase);
+            }
+        }
+        Duration slice = Duration.ofMillis(options.seconds * 1000L / ROUNDS);
+        Map<String, LoadRun.Result> results = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Map.Entry<String, LoadRun.CallFactory> phase : phases.entrySet()) {
+                LoadRun.Result result = LoadRun.measure(phase.getKey(), options.concurrency, slice, phase.getValue());
+                results.merge(phase.getKey(), result, LoadRun.Result::plus);
+            }
+        }
+        return results;
+    }
+
+    private static ServingEndpoint start(List<AutoCloseable> resources, Path model, ModelServerSettings settings) {
+        LocalServingBackend server = keep(resources, new LocalServingBackend(settings));
+        server.start();
+        server.serveDirectory("mnist", 1, model);
+        return server.endpoint();
+    }
+
+    // Each client has its own connection, as the REST clients do.
+    private static LoadRun.CallFactory grpc(List<AutoCloseable> resources, ServingEndpoint endpoint, float[] digit) {
+        PredictRequest request = PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist"))
+                .putInputs("x", Tensors.floatVal(digit, 1, 28, 28)).build();
+        Map<Integer, PredictionServiceGrpc.PredictionServiceBlockingStub> stubs = new ConcurrentHashMap<>();
+        return thread -> {
+            PredictionServiceGrpc.PredictionServiceBlockingStub stub = stubs.computeIfAbsent(thread, t -> {
+                ManagedChannel channel = ManagedChannelBuilder.forAddress(endpoint.host(), endpoint.grpcPort())
+                        .usePlaintext().build();
+                synchronized (resources) {
+                    resources.add(channel::shutdownNow);
+                }
+                return PredictionServiceGrpc.newBlockingStub(channel);
+            });
+            return () -> stub.predict(request);
+        };
+    }
+
+    private static LoadRun.CallFactory rest(List<AutoCloseable> resources, ServingEndpoint endpoint, float[] digit,
+                                            boolean jdkHttp) {
         byte[] body = instances(digit).getBytes(StandardCharsets.UTF_8);
         String path = "/v1/models/mnist:predict";
-        if (options.jdkHttp) {
+        if (jdkHttp) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint.host() + ":" + endpoint.restPort()
                     + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            return LoadRun.measure("REST predict" + label, options.concurrency, warmUp, measured, thread -> () -> {
+            return thread -> () -> {
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("HTTP " + response.statusCode() + ": "
                             + new String(response.body(), StandardCharsets.UTF_8));
                 }
-            });
+            };
         }
-        List<KeepAliveHttp> connections = new ArrayList<>();
-        try {
-            return LoadRun.measure("REST predict" + label, options.concurrency, warmUp, measured, thread -> {
-                KeepAliveHttp http = new KeepAliveHttp(endpoint.host(), endpoint.restPort(), path, body);
-                synchronized (connections) {
-                    connections.add(http);
-                }
-                return http::post;
-            });
-        } finally {
-            for (KeepAliveHttp http : connections) {
+        // One connection per client thread, kept across rounds.
+        Map<Integer, KeepAliveHttp> connections = new ConcurrentHashMap<>();
+        resources.add(() -> {
+            for (KeepAliveHttp http : connections.values()) {
                 http.close();
             }
-        }
+        });
+        return thread -> {
+            KeepAliveHttp http = connections.get(thread);
+            if (http == null) {
+                http = new KeepAliveHttp(endpoint.host(), endpoint.restPort(), path, body);
+                connections.put(thread, http);
+            }
+            return http::post;
+        };
+    }
+
+    private static <T extends AutoCloseable> T keep(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
     }
 
     /** {"instances": [image]}, the image as 28 lists of 28 numbers. */
@@ -138,29 +180,29 @@ public final class ServingBench {
         return json.append("]]}").toString();
     }
 
-    private static LoadRun.Result print(LoadRun.Result result) {
-        System.out.println(result);
-        return result;
-    }
-
     private static void ratio(String api, LoadRun.Result served, LoadRun.Result inProcess, double target, String label) {
         double ratio = served.perSecond() / inProcess.perSecond();
         System.out.printf("%s / in-process%-14s %6.1f %%  (target >= %.0f %%: %s)%n", api, label, ratio * 100,
                 target * 100, ratio >= target ? "met" : "MISSED");
     }
 
-    /** Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--concurrency N] [--jdk-http]}. */
-    private record Options(Path model, int seconds, int concurrency, boolean jdkHttp) {
+    /**
+     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--concurrency N] [--prediction-threads N] [--jdk-http]};
+     * the server's prediction threads default to one per core.
+     */
+    private record Options(Path model, int seconds, int concurrency, int predictionThreads, boolean jdkHttp) {
 
         static Options parse(String[] args) {
             Path model = null;
             int seconds = 10;
             int concurrency = 8;
+            int predictionThreads = 0;
             boolean jdkHttp = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                    case "--prediction-threads" -> predictionThreads = Integer.parseInt(args[++i]);
                     case "--jdk-http" -> jdkHttp = true;
                     default -> model = Path.of(args[i]);
                 }
@@ -168,7 +210,7 @@ public final class ServingBench {
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported version");
             }
-            return new Options(model, seconds, concurrency, jdkHttp);
+            return new Options(model, seconds, concurrency, predictionThreads, jdkHttp);
         }
     }
 }
