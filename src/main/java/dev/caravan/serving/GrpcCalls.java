@@ -3,6 +3,7 @@ package dev.caravan.serving;
 import java.util.function.Supplier;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
 /** Answers a unary call: the response, or the refusal as a gRPC status carrying its message. */
@@ -16,7 +17,7 @@ final class GrpcCalls {
         try {
             response = call.get();
         } catch (ServingError e) {
-            observer.onError(Status.fromCodeValue(e.code().getNumber()).withDescription(e.getMessage()).asRuntimeException());
+            observer.onError(status(e));
             return;
         } catch (RuntimeException e) {
             observer.onError(Status.INTERNAL.withDescription("the model server failed: " + e).withCause(e).asRuntimeException());
@@ -24,5 +25,9 @@ final class GrpcCalls {
         }
         observer.onNext(response);
         observer.onCompleted();
+    }
+
+    static StatusRuntimeException status(ServingError error) {
+        return Status.fromCodeValue(error.code().getNumber()).withDescription(error.getMessage()).asRuntimeException();
     }
 }

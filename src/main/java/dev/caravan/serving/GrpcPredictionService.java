@@ -1,6 +1,8 @@
 package dev.caravan.serving;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Int64Value;
@@ -10,8 +12,8 @@ import dev.caravan.serving.api.ModelSpec;
 import dev.caravan.serving.api.PredictRequest;
 import dev.caravan.serving.api.PredictResponse;
 import dev.caravan.serving.api.PredictionServiceGrpc;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import org.tensorflow.Result;
 
 /** TensorFlow Serving's {@code PredictionService}: Predict and GetModelMetadata. */
 final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServiceImplBase {
@@ -19,14 +21,25 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
     static final String SIGNATURE_DEF = "signature_def";
 
     private final ServedModels models;
+    private final Predictions predictions;
 
-    GrpcPredictionService(ServedModels models) {
+    GrpcPredictionService(ServedModels models, Predictions predictions) {
         this.models = models;
+        this.predictions = predictions;
     }
 
+    /** Checks the request here, on the transport thread, and answers from the prediction thread that runs it. */
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-        GrpcCalls.respond(observer, () -> predict(request));
+        ServerCallStreamObserver<PredictResponse> call = (ServerCallStreamObserver<PredictResponse>) observer;
+        // A client that gave up makes the answer moot; without a handler, answering it would throw.
+        call.setOnCancelHandler(() -> { });
+        try {
+            predictions.submit(request.getModelSpec(), request.getOutputFilterList(),
+                    signature -> inputs(request, signature), new Responder(call));
+        } catch (ServingError e) {
+            call.onError(GrpcCalls.status(e));
+        }
     }
 
     @Override
@@ -34,20 +47,30 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
         GrpcCalls.respond(observer, () -> metadata(models, request));
     }
 
-    PredictResponse predict(PredictRequest request) {
-        try (ServedModels.Lease lease = models.acquire(request.getModelSpec())) {
-            LoadedModel model = lease.model();
-            ModelSignature signature = model.signature(request.getModelSpec().getSignatureName());
-            List<TensorSpec> fetches = signature.outputs(request.getOutputFilterList());
-            try (Feeds feeds = Feeds.of(signature, request.getInputsMap(), TensorProtoCodec::toTensor);
-                 Result result = signature.run(model.session(), feeds.tensors(), fetches)) {
-                PredictResponse.Builder response = PredictResponse.newBuilder()
-                        .setModelSpec(answered(model).setSignatureName(signature.key()));
-                for (int i = 0; i < fetches.size(); i++) {
-                    response.putOutputs(fetches.get(i).alias(), TensorProtoCodec.toProto(result.get(i)));
-                }
-                return response.build();
+    private static Map<String, InputSource> inputs(PredictRequest request, ModelSignature signature) {
+        Map<String, InputSource> inputs = new LinkedHashMap<>();
+        request.getInputsMap().forEach((alias, tensor) ->
+                inputs.put(alias, TensorProtoCodec.input(signature.input(alias), tensor, signature)));
+        return inputs;
+    }
+
+    private record Responder(ServerCallStreamObserver<PredictResponse> call) implements PredictionTask.Responder {
+
+        @Override
+        public void respond(LoadedModel model, ModelSignature signature, List<TensorSpec> fetches,
+                            List<OutputSlice> outputs) {
+            PredictResponse.Builder response = PredictResponse.newBuilder()
+                    .setModelSpec(answered(model).setSignatureName(signature.key()));
+            for (int i = 0; i < fetches.size(); i++) {
+                response.putOutputs(fetches.get(i).alias(), TensorProtoCodec.toProto(outputs.get(i)));
             }
+            call.onNext(response.build());
+            call.onCompleted();
+        }
+
+        @Override
+        public void fail(ServingError error) {
+            call.onError(GrpcCalls.status(error));
         }
     }
 

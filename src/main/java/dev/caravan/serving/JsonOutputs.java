@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.caravan.serving.api.DataType;
-import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 
 /**
@@ -26,23 +23,24 @@ final class JsonOutputs {
     }
 
     /** Writes the response; everything that can refuse it is checked before the first byte is written. */
-    static void write(JsonGenerator json, boolean rows, List<TensorSpec> fetches, Result result) throws IOException {
+    static void write(JsonGenerator json, boolean rows, List<TensorSpec> fetches, List<OutputSlice> outputs)
+            throws IOException {
         List<ValueWriter> values = new ArrayList<>();
-        for (int i = 0; i < fetches.size(); i++) {
-            values.add(values(json, result.get(i)));
+        for (OutputSlice output : outputs) {
+            values.add(values(json, output));
         }
-        long batch = rows && fetches.size() > 1 ? batchSize(fetches, result) : -1;
+        long batch = rows && fetches.size() > 1 ? batchSize(fetches, outputs) : -1;
         json.writeStartObject();
         json.writeFieldName(rows ? "predictions" : "outputs");
         if (fetches.size() == 1) {
-            writeDimensions(values.get(0), result.get(0).shape().asArray(), 0, 0, json);
+            writeDimensions(values.get(0), outputs.get(0).shape(), 0, outputs.get(0).offset(), json);
         } else if (rows) {
-            writeInstances(json, batch, fetches, values, result);
+            writeInstances(json, batch, fetches, values, outputs);
         } else {
             json.writeStartObject();
             for (int i = 0; i < fetches.size(); i++) {
                 json.writeFieldName(fetches.get(i).alias());
-                writeDimensions(values.get(i), result.get(i).shape().asArray(), 0, 0, json);
+                writeDimensions(values.get(i), outputs.get(i).shape(), 0, outputs.get(i).offset(), json);
             }
             json.writeEndObject();
         }
@@ -50,25 +48,25 @@ final class JsonOutputs {
     }
 
     private static void writeInstances(JsonGenerator json, long batch, List<TensorSpec> fetches,
-                                       List<ValueWriter> values, Result result) throws IOException {
+                                       List<ValueWriter> values, List<OutputSlice> outputs) throws IOException {
         json.writeStartArray();
         for (long instance = 0; instance < batch; instance++) {
             json.writeStartObject();
             for (int i = 0; i < fetches.size(); i++) {
-                Tensor tensor = result.get(i);
+                OutputSlice output = outputs.get(i);
                 json.writeFieldName(fetches.get(i).alias());
-                long first = instance * (tensor.shape().size() / batch);
-                writeDimensions(values.get(i), tensor.shape().asArray(), 1, first, json);
+                long first = output.offset() + instance * (output.count() / batch);
+                writeDimensions(values.get(i), output.shape(), 1, first, json);
             }
             json.writeEndObject();
         }
         json.writeEndArray();
     }
 
-    private static long batchSize(List<TensorSpec> fetches, Result result) {
+    private static long batchSize(List<TensorSpec> fetches, List<OutputSlice> outputs) {
         long batch = -1;
         for (int i = 0; i < fetches.size(); i++) {
-            long[] shape = result.get(i).shape().asArray();
+            long[] shape = outputs.get(i).shape();
             long size = shape.length == 0 ? -1 : shape[0];
             if (size < 0 || (batch >= 0 && size != batch)) {
                 throw ServingError.invalidArgument("the row format needs every output to have the same first "
@@ -95,10 +93,9 @@ final class JsonOutputs {
         return index;
     }
 
-    private static ValueWriter values(JsonGenerator json, Tensor tensor) {
-        ByteDataBuffer data = tensor.asRawTensor().data();
-        TensorType type = TensorType.of(DataType.forNumber(tensor.dataType().getNumber()), "a model output");
-        return switch (type) {
+    private static ValueWriter values(JsonGenerator json, OutputSlice output) {
+        ByteDataBuffer data = output.data();
+        return switch (output.type()) {
             case FLOAT -> {
                 var floats = data.asFloats();
                 yield i -> json.writeNumber(floats.getFloat(i));

@@ -5,8 +5,6 @@ import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 
 /**
@@ -14,9 +12,10 @@ import org.tensorflow.ndarray.buffer.ByteDataBuffer;
  * them whose lengths give the shape. Values are read straight off the parser into one growing array, without a
  * JSON tree; the dtype comes from the signature, as JSON numbers carry none.
  */
-final class JsonTensor {
+final class JsonTensor implements InputSource {
 
     private final String alias;
+    private TensorType type;
     private double[] values = new double[1024];
     private int count;
     private long[] shape = new long[8];
@@ -65,43 +64,44 @@ final class JsonTensor {
         shape[depth] = length;
     }
 
-    long[] shape() {
+    @Override
+    public long[] shape() {
         return Arrays.copyOf(shape, Math.max(rank, 0));
     }
 
-    /** A tensor of the input's dtype; the shape is checked against the signature first. */
-    Tensor toTensor(TensorSpec input, ModelSignature signature) {
-        long[] dims = shape();
-        input.checkInput(input.dtype(), dims, signature.description());
-        TensorType type = TensorType.of(input.dtype(), "input '" + alias + "'");
-        return Tensor.of(type.tensorClass(), Shape.of(dims), t -> copy(type, t.asRawTensor().data()));
+    /** This tensor as {@code input}, whose dtype it takes, once its shape fits the signature. */
+    InputSource checkedFor(TensorSpec input, ModelSignature signature) {
+        input.checkInput(input.dtype(), shape(), signature.description());
+        type = TensorType.of(input.dtype(), "input '" + alias + "'");
+        return this;
     }
 
-    private void copy(TensorType type, ByteDataBuffer target) {
+    @Override
+    public void copyTo(ByteDataBuffer target, long offset) {
         switch (type) {
             case FLOAT -> {
                 float[] floats = new float[count];
                 for (int i = 0; i < count; i++) {
                     floats[i] = (float) values[i];
                 }
-                target.asFloats().write(floats);
+                target.asFloats().offset(offset).write(floats);
             }
-            case DOUBLE -> target.asDoubles().write(values, 0, count);
+            case DOUBLE -> target.asDoubles().offset(offset).write(values, 0, count);
             case INT32 -> {
                 var ints = target.asInts();
                 for (int i = 0; i < count; i++) {
-                    ints.setInt((int) values[i], i);
+                    ints.setInt((int) values[i], offset + i);
                 }
             }
             case INT64 -> {
                 var longs = target.asLongs();
                 for (int i = 0; i < count; i++) {
-                    longs.setLong((long) values[i], i);
+                    longs.setLong((long) values[i], offset + i);
                 }
             }
             case UINT8, BOOL -> {
                 for (int i = 0; i < count; i++) {
-                    target.setByte((byte) values[i], i);
+                    target.setByte((byte) values[i], offset + i);
                 }
             }
         }

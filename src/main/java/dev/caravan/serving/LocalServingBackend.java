@@ -2,7 +2,6 @@ package dev.caravan.serving;
 
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
 
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
@@ -13,7 +12,11 @@ import dev.caravan.storage.S3Location;
  * from S3 to {@code <cacheDir>/<model>/<version>/} before loading. A new version is loaded before it replaces
  * the served one, which keeps answering the requests it started, so clients see no failures during a promotion.
  *
- * <p>{@link #start()} opens the ports; {@link #endpoint()} then tells the ports bound (useful with port 0).
+ * <p>Transport threads decode and check requests; a few prediction threads (one per core) run them, stacking
+ * requests that queue up meanwhile into one TensorFlow call (see {@link ModelServerSettings}).
+ *
+ * <p>{@link #start()} opens the ports; {@link #endpoint()} then tells the ports bound (useful with port 0);
+ * {@link #close()} stops the server and unloads the models.
  */
 public final class LocalServingBackend implements ServingBackend, AutoCloseable {
 
@@ -97,33 +100,37 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
         models.close();
     }
 
-    private record Servers(GrpcServer grpc, RestServer rest, ExecutorService grpcPool, ExecutorService restPool) {
+    private record Servers(GrpcServer grpc, RestServer rest, BatchScheduler scheduler) {
+
+        // Up to this many predictions wait for a thread; beyond, clients are told to retry (RESOURCE_EXHAUSTED).
+        private static final int MAX_QUEUED = 10_000;
 
         static Servers start(ModelServerSettings settings, ServedModels models) {
-            ExecutorService grpcPool = ServerThreads.pool("caravan-grpc", settings.requestThreads());
-            ExecutorService restPool = ServerThreads.pool("caravan-rest", settings.requestThreads());
+            BatchScheduler scheduler = new BatchScheduler(settings.predictionThreads(), settings.maxBatchRows(), MAX_QUEUED);
+            Predictions predictions = new Predictions(models, scheduler);
             GrpcServer grpc = null;
             try {
-                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), models, grpcPool);
-                RestServer rest = RestServer.start(settings.host(), settings.restPort(), new RestApi(models), restPool);
-                return new Servers(grpc, rest, grpcPool, restPool);
+                grpc = GrpcServer.start(settings.host(), settings.grpcPort(), settings.predictionThreads(), models,
+                        predictions);
+                RestServer rest = RestServer.start(settings.host(), settings.restPort(), settings.predictionThreads(),
+                        new RestApi(models, predictions));
+                return new Servers(grpc, rest, scheduler);
             } catch (RuntimeException e) {
                 if (grpc != null) {
                     grpc.close();
                 }
-                ServerThreads.shutdown(grpcPool);
-                ServerThreads.shutdown(restPool);
+                scheduler.close();
                 throw e;
             }
         }
 
+        /** Stops taking requests, then lets the queued and running predictions finish or be refused. */
         void close() {
             try {
                 grpc.close();
                 rest.close();
             } finally {
-                ServerThreads.shutdown(grpcPool);
-                ServerThreads.shutdown(restPool);
+                scheduler.close();
             }
         }
     }

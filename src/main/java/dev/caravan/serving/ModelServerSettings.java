@@ -3,16 +3,22 @@ package dev.caravan.serving;
 /**
  * Where Caravan's model server listens and how many requests it runs at once.
  *
- * @param host           the address to bind; {@code 0.0.0.0} for every interface
- * @param grpcPort       TensorFlow Serving's gRPC port, 8500 by default; 0 picks a free port
- * @param restPort       TensorFlow Serving's REST port, 8501 by default; 0 picks a free port
- * @param requestThreads predictions run at once per protocol; about the number of concurrent clients
+ * <p>Predictions run on {@code predictionThreads} threads, one per core by default: each runs TensorFlow's ops
+ * itself, so more threads than cores only add switching. Requests that arrive while those threads are busy are
+ * stacked into one TensorFlow call of up to {@code maxBatchRows} rows, which serves many concurrent clients (8 on
+ * 2 cores, say) with a fraction of the calls; a request never waits for others to arrive.
+ *
+ * @param host              the address to bind; {@code 0.0.0.0} for every interface
+ * @param grpcPort          TensorFlow Serving's gRPC port, 8500 by default; 0 picks a free port
+ * @param restPort          TensorFlow Serving's REST port, 8501 by default; 0 picks a free port
+ * @param predictionThreads threads running predictions; also the number of transport threads per API
+ * @param maxBatchRows      rows (instances) one TensorFlow call may stack from queued requests; 1 turns batching off
  */
-public record ModelServerSettings(String host, int grpcPort, int restPort, int requestThreads) {
+public record ModelServerSettings(String host, int grpcPort, int restPort, int predictionThreads, int maxBatchRows) {
 
     public static final int DEFAULT_GRPC_PORT = 8500;
     public static final int DEFAULT_REST_PORT = 8501;
-    public static final int DEFAULT_REQUEST_THREADS = 8;
+    public static final int DEFAULT_MAX_BATCH_ROWS = 32;
 
     public ModelServerSettings {
         if (host == null || host.isBlank()) {
@@ -20,19 +26,42 @@ public record ModelServerSettings(String host, int grpcPort, int restPort, int r
         }
         checkPort("gRPC", grpcPort);
         checkPort("REST", restPort);
-        if (requestThreads < 1) {
-            throw new IllegalArgumentException("the model server needs at least one request thread, not " + requestThreads);
+        if (predictionThreads < 1) {
+            throw new IllegalArgumentException("the model server needs at least one prediction thread, not "
+                    + predictionThreads);
+        }
+        if (maxBatchRows < 1) {
+            throw new IllegalArgumentException("a batch holds at least one row, not " + maxBatchRows);
         }
     }
 
-    /** TensorFlow Serving's ports (8500, 8501) on the loopback interface. */
+    /** TensorFlow Serving's ports (8500, 8501) on the loopback interface, a prediction thread per core. */
     public static ModelServerSettings defaults() {
-        return new ModelServerSettings("127.0.0.1", DEFAULT_GRPC_PORT, DEFAULT_REST_PORT, DEFAULT_REQUEST_THREADS);
+        return new ModelServerSettings("127.0.0.1", DEFAULT_GRPC_PORT, DEFAULT_REST_PORT, cores(), DEFAULT_MAX_BATCH_ROWS);
     }
 
     /** Free ports on the loopback interface, for tests and benchmarks. */
     public static ModelServerSettings anyFreePorts() {
-        return new ModelServerSettings("127.0.0.1", 0, 0, DEFAULT_REQUEST_THREADS);
+        return new ModelServerSettings("127.0.0.1", 0, 0, cores(), DEFAULT_MAX_BATCH_ROWS);
+    }
+
+    /** The same settings with other ports (0 picks a free one). */
+    public ModelServerSettings withPorts(int grpcPort, int restPort) {
+        return new ModelServerSettings(host, grpcPort, restPort, predictionThreads, maxBatchRows);
+    }
+
+    /** The same settings with {@code threads} prediction threads. */
+    public ModelServerSettings withPredictionThreads(int threads) {
+        return new ModelServerSettings(host, grpcPort, restPort, threads, maxBatchRows);
+    }
+
+    /** The same settings with batching limited to {@code rows} per call (1 turns it off). */
+    public ModelServerSettings withMaxBatchRows(int rows) {
+        return new ModelServerSettings(host, grpcPort, restPort, predictionThreads, rows);
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     private static void checkPort(String what, int port) {

@@ -31,12 +31,16 @@ final class ModelSignature {
     private final String description;
     private final Map<String, TensorSpec> inputs;
     private final Map<String, TensorSpec> outputs;
+    private final boolean batchMajor;
 
     private ModelSignature(String key, String description, Map<String, TensorSpec> inputs, Map<String, TensorSpec> outputs) {
         this.key = key;
         this.description = description;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.batchMajor = java.util.stream.Stream.concat(inputs.values().stream(), outputs.values().stream())
+                .allMatch(spec -> spec.shape() != null && spec.shape().length > 0 && spec.shape()[0] == -1
+                        && TensorType.find(spec.dtype()).isPresent());
     }
 
     static ModelSignature of(String model, long version, String key, SignatureDef def, Graph graph) {
@@ -51,6 +55,14 @@ final class ModelSignature {
     /** {@code signature 'serving_default' of model mnist version 1}, for messages. */
     String description() {
         return description;
+    }
+
+    /**
+     * Whether every input and output has a first dimension of any size (the batch) and a fixed-width dtype, so that
+     * requests can be stacked into one run and the outputs split by rows again.
+     */
+    boolean batchMajor() {
+        return batchMajor;
     }
 
     Map<String, TensorSpec> inputs() {

@@ -1,9 +1,14 @@
 package dev.caravan.serving;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +27,6 @@ import dev.caravan.serving.api.GetModelMetadataResponse;
 import dev.caravan.serving.api.GetModelStatusRequest;
 import dev.caravan.serving.api.ModelSpec;
 import dev.caravan.serving.api.SignatureDefMap;
-import org.tensorflow.Result;
 
 /**
  * TensorFlow Serving's REST API over the served models, independent of the HTTP transport:
@@ -33,20 +37,29 @@ import org.tensorflow.Result;
 final class RestApi {
 
     private static final Pattern ROUTE = Pattern.compile(
-            "/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?(?::([a-zA-Z]+)|/(metadata))?/?");
+            "/v1/models/([^/:]+)(?:/versions/(\\d{1,18})|/labels/([^/:]+))?(?::([a-zA-Z]+)|/(metadata))?/?");
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .includingDefaultValueFields();
 
     private final ServedModels models;
+    private final Predictions predictions;
 
-    RestApi(ServedModels models) {
+    RestApi(ServedModels models, Predictions predictions) {
         this.models = models;
+        this.predictions = predictions;
     }
 
-    /** Answers one request into {@code out} and returns the HTTP status; the body is JSON in every case. */
-    int handle(String method, String path, InputStream body, OutputStream out) throws IOException {
+    /** An HTTP status and a JSON body. */
+    record Response(int status, byte[] body) {
+    }
+
+    /**
+     * Answers one request. Status and metadata are answered at once; a prediction completes once a prediction
+     * thread ran it. Every body is JSON, refusals included.
+     */
+    CompletableFuture<Response> handle(String method, String path, InputStream body) {
         try {
             Matcher route = ROUTE.matcher(path);
             if (!route.matches()) {
@@ -61,36 +74,75 @@ final class RestApi {
                     throw new ServingError(dev.caravan.serving.api.Code.UNIMPLEMENTED, "':" + verb + "' is not served "
                             + "here; this server answers ':predict'");
                 }
-                predict(spec, body, out);
-            } else {
-                requireMethod("GET", method, path);
-                if (route.group(5) != null) {
-                    metadata(spec.build(), out);
-                } else {
-                    print(GrpcModelService.status(models, GetModelStatusRequest.newBuilder().setModelSpec(spec).build()), out);
-                }
+                return predict(spec, body);
             }
-            return 200;
+            requireMethod("GET", method, path);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (route.group(5) != null) {
+                metadata(spec.build(), out);
+            } else {
+                print(GrpcModelService.status(models, GetModelStatusRequest.newBuilder().setModelSpec(spec).build()), out);
+            }
+            return CompletableFuture.completedFuture(new Response(200, out.toByteArray()));
         } catch (ServingError e) {
-            error(e.getMessage(), out);
-            return e.httpStatus();
+            return CompletableFuture.completedFuture(error(e.httpStatus(), e.getMessage()));
         } catch (JsonProcessingException e) {
-            error("the request body is not valid JSON: " + e.getOriginalMessage(), out);
-            return 400;
+            return CompletableFuture.completedFuture(error(400, "the request body is not valid JSON: "
+                    + e.getOriginalMessage()));
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(error(500, "the model server cannot answer: " + e));
         }
     }
 
-    private void predict(ModelSpec.Builder spec, InputStream body, OutputStream out) throws IOException {
+    /** A refusal as TensorFlow Serving words it: {@code {"error": "..."}}. */
+    static Response error(int status, String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an error as JSON", e);
+        }
+        return new Response(status, out.toByteArray());
+    }
+
+    private CompletableFuture<Response> predict(ModelSpec.Builder spec, InputStream body) throws IOException {
         JsonPredictRequest request = JsonPredictRequest.parse(body);
         spec.setSignatureName(request.signatureName());
-        try (ServedModels.Lease lease = models.acquire(spec.build())) {
-            ModelSignature signature = lease.model().signature(request.signatureName());
-            List<TensorSpec> fetches = signature.outputs(List.of());
-            try (Feeds feeds = Feeds.of(signature, request.inputsFor(signature), (input, tensor, s) -> tensor.toTensor(input, s));
-                 Result result = signature.run(lease.model().session(), feeds.tensors(), fetches);
-                 JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                JsonOutputs.write(json, request.rows(), fetches, result);
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        predictions.submit(spec.build(), List.of(), signature -> checked(request, signature),
+                new JsonResponder(request.rows(), answer));
+        return answer;
+    }
+
+    private static Map<String, InputSource> checked(JsonPredictRequest request, ModelSignature signature) {
+        Map<String, InputSource> inputs = new LinkedHashMap<>();
+        request.inputsFor(signature).forEach((alias, tensor) ->
+                inputs.put(alias, tensor.checkedFor(signature.input(alias), signature)));
+        return inputs;
+    }
+
+    private record JsonResponder(boolean rows, CompletableFuture<Response> answer) implements PredictionTask.Responder {
+
+        @Override
+        public void respond(LoadedModel model, ModelSignature signature, List<TensorSpec> fetches,
+                            List<OutputSlice> outputs) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                JsonOutputs.write(json, rows, fetches, outputs);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the outputs as JSON", e);
+            } catch (ServingError e) {
+                fail(e);
+                return;
             }
+            answer.complete(new Response(200, out.toByteArray()));
+        }
+
+        @Override
+        public void fail(ServingError error) {
+            answer.complete(RestApi.error(error.httpStatus(), error.getMessage()));
         }
     }
 
@@ -110,14 +162,6 @@ final class RestApi {
             out.write(PRINTER.print(message).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (InvalidProtocolBufferException e) {
             throw new IOException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
-        }
-    }
-
-    static void error(String message, OutputStream out) throws IOException {
-        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            json.writeStringField("error", message);
-            json.writeEndObject();
         }
     }
 

@@ -2,10 +2,8 @@ package dev.caravan.serving;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.caravan.serving.api.DataType;
 import dev.caravan.serving.api.TensorProto;
 import dev.caravan.serving.api.TensorShapeProto;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 
@@ -26,7 +24,8 @@ final class TensorProtoCodec {
     private TensorProtoCodec() {
     }
 
-    static Tensor toTensor(TensorSpec input, TensorProto proto, ModelSignature signature) {
+    /** Checks a tensor sent for {@code input} and keeps it until its batch runs. */
+    static InputSource input(TensorSpec input, TensorProto proto, ModelSignature signature) {
         long[] shape = shape(proto.getTensorShape(), input.alias());
         input.checkInput(proto.getDtype(), shape, signature.description());
         TensorType type = TensorType.of(proto.getDtype(), "input '" + input.alias() + "'");
@@ -39,33 +38,42 @@ final class TensorProtoCodec {
                         + ", " + expected + " bytes of " + type.dtype().name() + ", but its tensor_content holds "
                         + content.size() + " bytes");
             }
-            return Tensor.of(type.tensorClass(), Shape.of(shape), t -> t.asRawTensor().data().write(content.toByteArray()));
-        }
-        int values = type.typedValueCount(proto);
-        if (values != count) {
+        } else if (type.typedValueCount(proto) != count) {
             throw ServingError.invalidArgument("input '" + input.alias() + "' has shape " + TensorSpec.format(shape)
-                    + ", " + count + " values, but carries " + values + " typed values and no tensor_content");
+                    + ", " + count + " values, but carries " + type.typedValueCount(proto)
+                    + " typed values and no tensor_content");
         }
-        return Tensor.of(type.tensorClass(), Shape.of(shape), t -> type.copyTypedValues(proto, t.asRawTensor().data()));
+        return new ProtoInput(proto, type, shape);
     }
 
-    static TensorProto toProto(Tensor tensor) {
-        TensorType type = TensorType.of(DataType.forNumber(tensor.dataType().getNumber()), "a model output");
+    static TensorProto toProto(OutputSlice slice) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long size : tensor.shape().asArray()) {
+        for (long size : slice.shape()) {
             shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(size));
         }
+        TensorType type = slice.type();
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(type.dtype()).setTensorShape(shape);
-        long count = tensor.shape().size();
-        ByteDataBuffer data = tensor.asRawTensor().data();
+        long count = slice.count();
         if (count <= TYPED_VALUES_LIMIT) {
-            type.appendTypedValues(data, (int) count, proto);
+            type.appendTypedValues(slice.data(), slice.offset(), (int) count, proto);
         } else {
             byte[] bytes = new byte[Math.toIntExact(count * type.bytes())];
-            data.read(bytes);
+            slice.data().slice(slice.offset() * type.bytes(), bytes.length).read(bytes);
             proto.setTensorContent(UnsafeByteOperations.unsafeWrap(bytes));
         }
         return proto.build();
+    }
+
+    private record ProtoInput(TensorProto proto, TensorType type, long[] shape) implements InputSource {
+
+        @Override
+        public void copyTo(ByteDataBuffer target, long offset) {
+            if (proto.getTensorContent().isEmpty()) {
+                type.copyTypedValues(proto, target, offset);
+            } else {
+                target.offset(offset * type.bytes()).write(proto.getTensorContent().toByteArray());
+            }
+        }
     }
 
     private static long[] shape(TensorShapeProto shape, String alias) {

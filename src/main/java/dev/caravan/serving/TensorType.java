@@ -71,82 +71,82 @@ enum TensorType {
         };
     }
 
-    /** Copies the typed values of {@code proto} into a tensor's memory. */
-    void copyTypedValues(TensorProto proto, ByteDataBuffer target) {
+    /** Copies the typed values of {@code proto} into a tensor's memory, from element {@code offset} on. */
+    void copyTypedValues(TensorProto proto, ByteDataBuffer target, long offset) {
         int count = typedValueCount(proto);
         switch (this) {
             case FLOAT -> {
                 var floats = target.asFloats();
                 for (int i = 0; i < count; i++) {
-                    floats.setFloat(proto.getFloatVal(i), i);
+                    floats.setFloat(proto.getFloatVal(i), offset + i);
                 }
             }
             case DOUBLE -> {
                 var doubles = target.asDoubles();
                 for (int i = 0; i < count; i++) {
-                    doubles.setDouble(proto.getDoubleVal(i), i);
+                    doubles.setDouble(proto.getDoubleVal(i), offset + i);
                 }
             }
             case INT32 -> {
                 var ints = target.asInts();
                 for (int i = 0; i < count; i++) {
-                    ints.setInt(proto.getIntVal(i), i);
+                    ints.setInt(proto.getIntVal(i), offset + i);
                 }
             }
             case INT64 -> {
                 var longs = target.asLongs();
                 for (int i = 0; i < count; i++) {
-                    longs.setLong(proto.getInt64Val(i), i);
+                    longs.setLong(proto.getInt64Val(i), offset + i);
                 }
             }
             case UINT8 -> {
                 for (int i = 0; i < count; i++) {
-                    target.setByte((byte) proto.getIntVal(i), i);
+                    target.setByte((byte) proto.getIntVal(i), offset + i);
                 }
             }
             case BOOL -> {
                 for (int i = 0; i < count; i++) {
-                    target.setByte(proto.getBoolVal(i) ? (byte) 1 : 0, i);
+                    target.setByte(proto.getBoolVal(i) ? (byte) 1 : 0, offset + i);
                 }
             }
         }
     }
 
-    /** Appends {@code count} values from a tensor's memory to the typed field of this type. */
-    void appendTypedValues(ByteDataBuffer source, int count, TensorProto.Builder proto) {
+    /** Appends {@code count} values from a tensor's memory, from element {@code offset} on, to the typed field. */
+    void appendTypedValues(ByteDataBuffer source, long offset, int count, TensorProto.Builder proto) {
         switch (this) {
             case FLOAT -> {
                 var floats = source.asFloats();
                 for (int i = 0; i < count; i++) {
-                    proto.addFloatVal(floats.getFloat(i));
+                    proto.addFloatVal(floats.getFloat(offset + i));
                 }
             }
             case DOUBLE -> {
                 var doubles = source.asDoubles();
                 for (int i = 0; i < count; i++) {
-                    proto.addDoubleVal(doubles.getDouble(i));
+                    proto.addDoubleVal(doubles.getDouble(offset + i));
                 }
             }
             case INT32 -> {
                 var ints = source.asInts();
                 for (int i = 0; i < count; i++) {
-                    proto.addIntVal(ints.getInt(i));
+                    proto.addIntVal(ints.getInt(offset + i));
                 }
             }
             case INT64 -> {
                 var longs = source.asLongs();
                 for (int i = 0; i < count; i++) {
-                    proto.addInt64Val(longs.getLong(i));
+                    proto.addInt64Val(longs.getLong(offset + i));
                 }
             }
             case UINT8 -> {
                 for (int i = 0; i < count; i++) {
-                    proto.addIntVal(source.getByte(i) & 0xff);
+                    proto.addIntVal(source.getByte(offset + i) & 0xff);
                 }
             }
             case BOOL -> {
                 for (int i = 0; i < count; i++) {
-                    proto.addBoolVal(source.getByte(i) != 0);
+                    proto.addBoolVal(source.getByte(offset + i) != 0);
                 }
             }
         }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.google.protobuf.Int64Value;
 import dev.caravan.serving.api.DataType;
@@ -76,6 +81,37 @@ class GrpcPredictionTest {
         assertThat(probabilities.getTensorShape()).isEqualTo(Tensors.shape(digits.size(), 10));
         float[] first = java.util.Arrays.copyOf(Tensors.floats(probabilities), 10);
         assertThat(first[digits.labels()[0]]).isGreaterThan(0.5f);
+    }
+
+    @Test
+    void answersConcurrentClientsEachWithTheirOwnDigit() throws Exception {
+        // given each image's class when asked alone (the test model misreads some; this is about whose answer is whose)
+        MnistData.Digits many = MnistData.test(64);
+        int[] alone = new int[many.size()];
+        for (int i = 0; i < many.size(); i++) {
+            alone[i] = classOf(many.images()[i]);
+        }
+
+        // when 8 clients ask at once, so that the server stacks their requests into shared runs
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < many.size(); i++) {
+                float[] image = many.images()[i];
+                answers.add(clients.submit(() -> classOf(image)));
+            }
+
+            // then every client gets the answer for its own image
+            for (int i = 0; i < many.size(); i++) {
+                assertThat(answers.get(i).get()).as("image %d", i).isEqualTo(alone[i]);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static int classOf(float[] image) {
+        return Tensors.uint8s(predictions.predict(request(Tensors.floatVal(image, 1, 28, 28))).getOutputsOrThrow("classes"))[0];
     }
 
     @Test

@@ -107,7 +107,7 @@ class RestApiTest {
         Answer answer = post("/v1/models/mnist:predict", Map.of("inputs", Map.of("image", new float[][][] {image(0)})));
 
         assertThat(answer.status).isEqualTo(400);
-        assertThat(answer.json.get("error").asText()).contains("input x missing", "x (DT_FLOAT [-1,28,28])");
+        assertThat(answer.json.get("error").asText()).contains("input 'image' is not in signature 'serving_default'", "it takes x (DT_FLOAT [-1,28,28])");
     }
 
     @Test
