@@ -16,7 +16,6 @@ import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Settings;
 import dev.caravan.system.CaravanProperties;
-import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.training.TrainingBackend;
 
 /**
@@ -72,8 +71,9 @@ class KubernetesRuntimeConfiguration {
     }
 
     /**
-     * Sweeps TensorBoards past their retention every ten minutes. A Camel timer, not an executor bean: any
-     * {@code Executor} bean stands in for Boot's task executor, which the platform-http engine needs to start.
+     * Sweeps TensorBoards past their retention every ten minutes, on the leader only (it is one of
+     * {@code caravan.kubernetes.leader.routes}). A Camel timer, not an executor bean: any {@code Executor} bean
+     * stands in for Boot's task executor, which the platform-http engine needs to start.
      */
     @Bean
     RouteBuilder tensorBoardJanitor(KubernetesTensorBoard tensorBoard) {

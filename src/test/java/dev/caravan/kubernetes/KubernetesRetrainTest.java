@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -129,6 +131,18 @@ class KubernetesRetrainTest {
         assertThat(view.steps()).extracting(StepView::name, StepView::status).contains(
                 org.assertj.core.groups.Tuple.tuple("smokeTest", "COMPLETED"));
         assertThat(view.smokeReport()).contains("Your model says the above number is... 7!");
+    }
+
+    @Test
+    @Order(2)
+    void theLeaderRunsTheTriggerRoutes() {
+        CamelContext camel = caravan.bean(CamelContext.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> camel.getRouteController().getRouteStatus("retrain-on-marker") == ServiceStatus.Started);
+        assertThat(camel.getRouteController().getRouteStatus("tensorboard-janitor")).isEqualTo(ServiceStatus.Started);
+        assertThat(client().leases().inNamespace(NS).withName("caravan-leader").get().getSpec().getHolderIdentity())
+                .isEqualTo(KubernetesCaravan.POD);
     }
 
     @Test
