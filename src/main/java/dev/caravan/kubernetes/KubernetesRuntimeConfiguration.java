@@ -1,10 +1,8 @@
 package dev.caravan.kubernetes;
 
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.builder.RouteBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -18,7 +16,6 @@ import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Settings;
 import dev.caravan.system.CaravanProperties;
-import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.training.TrainingBackend;
 
 /**
@@ -28,6 +25,8 @@ import dev.caravan.training.TrainingBackend;
 @Configuration(proxyBeanMethods = false)
 @Profile("kubernetes")
 class KubernetesRuntimeConfiguration {
+
+    static final String JANITOR_ROUTE = "tensorboard-janitor";
 
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient(KubernetesSettings settings) {
@@ -71,23 +70,21 @@ class KubernetesRuntimeConfiguration {
         return new KubernetesTensorBoard(api, new TensorBoardManifests(settings, s3), Clock.systemUTC());
     }
 
-    /** Sweeps TensorBoards past their retention every ten minutes. */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService tensorBoardJanitor(KubernetesTensorBoard tensorBoard) {
-        ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "tensorboard-janitor");
-            thread.setDaemon(true);
-            return thread;
-        });
-        janitor.scheduleWithFixedDelay(() -> {
-            try {
-                tensorBoard.removeExpired();
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(KubernetesTensorBoard.class)
-                        .error("Cannot remove expired TensorBoards: {}", e.getMessage());
+    /**
+     * Sweeps TensorBoards past their retention every ten minutes, on the leader only (it is one of
+     * {@code caravan.kubernetes.leader.routes}). A Camel timer, not an executor bean: any {@code Executor} bean
+     * stands in for Boot's task executor, which the platform-http engine needs to start.
+     */
+    @Bean
+    RouteBuilder tensorBoardJanitor(KubernetesTensorBoard tensorBoard) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:" + JANITOR_ROUTE + "?delay=60000&period=600000").routeId(JANITOR_ROUTE)
+                        .routeConfigurationId("caravan-errors")
+                        .process(exchange -> exchange.getMessage().setBody(tensorBoard.removeExpired()));
             }
-        }, 1, 10, TimeUnit.MINUTES);
-        return janitor;
+        };
     }
 
     private static boolean blank(String value) {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -25,6 +28,7 @@ public record KubernetesSettings(
         @Valid @NotNull Training training,
         @Valid @NotNull TensorBoard tensorboard,
         @Valid @NotNull Serving serving,
+        @Valid @NotNull Leader leader,
         @Valid @NotNull Api api) {
 
     /** How pods reach S3: the endpoint as seen inside the cluster, and the Secret holding the credentials. */
@@ -67,6 +71,31 @@ public record KubernetesSettings(
 
     /** How Caravan reaches the serving Service: by its DNS name inside the cluster, or a port-forward from outside. */
     public enum Access { SERVICE, PORT_FORWARD }
+
+    /**
+     * Leader election among Caravan replicas with a {@code coordination.k8s.io} Lease: only the leader runs the
+     * {@code routes} (the S3 triggers and schedules). Members are the Running and Ready pods with {@code podLabels};
+     * {@code podName} is this replica's pod (empty: the host name, which is the pod name in a cluster).
+     */
+    public record Leader(boolean enabled, String podName, @NotNull Map<String, String> podLabels,
+                         @NotNull Duration leaseDuration, @NotNull Duration renewDeadline, @NotNull Duration retryPeriod,
+                         @NotNull List<@NotBlank String> routes) {
+
+        public Leader {
+            podLabels = podLabels == null ? null : Map.copyOf(podLabels);
+            routes = routes == null ? null : List.copyOf(routes);
+        }
+
+        /** Camel's rule: a leader renews well within its lease, retrying often enough to renew before the deadline. */
+        @JsonIgnore
+        @AssertTrue(message = "must satisfy lease-duration > renew-deadline > 1.2 x retry-period")
+        public boolean isTimingConsistent() {
+            return leaseDuration == null || renewDeadline == null || retryPeriod == null
+                    || (leaseDuration.compareTo(renewDeadline) > 0
+                    && renewDeadline.toMillis() > LeaderElection.JITTER * retryPeriod.toMillis()
+                    && !retryPeriod.isNegative() && !retryPeriod.isZero());
+        }
+    }
 
     /** Retries of failed Kubernetes API calls. */
     public record Api(@Min(1) int attempts, @NotNull Duration backoff) {

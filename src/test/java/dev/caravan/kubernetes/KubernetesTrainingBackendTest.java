@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -92,20 +94,27 @@ class KubernetesTrainingBackendTest {
     void aRestartedStepAdoptsTheTfJobItCreatedBeforeAndCreatesNoSecond() throws Exception {
         TrainingRequest request = KubernetesFixtures.request("mnist-cccccccccc");
         operator.runningForever();
-        CompletableFuture<TrainingResult> crashed = CompletableFuture.supplyAsync(() -> backend.train(request, p -> { }));
-        await().atMost(Duration.ofSeconds(5)).until(() -> jobs().stream().anyMatch(j -> j.getMetadata().getName().equals(request.runName())));
-        crashed.cancel(true);
+        ExecutorService steps = Executors.newCachedThreadPool();
+        try {
+            Future<TrainingResult> crashed = steps.submit(() -> backend.train(request, p -> { }));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jobs().stream().anyMatch(j -> j.getMetadata().getName().equals(request.runName())));
+            // the step's thread is interrupted, as when Caravan stops
+            crashed.cancel(true);
 
-        // the step runs again with the same run name while the job still runs
-        CompletableFuture<TrainingResult> restarted = CompletableFuture.supplyAsync(() -> backend.train(request, p -> { }));
-        operator.succeeding(job -> store.put(request.exportDir().resolve("saved_model.pb"), new byte[] {1}));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            operator.finish(request.runName());
-            assertThat(restarted).isCompleted();
-        });
+            // the step runs again with the same run name while the job still runs
+            Future<TrainingResult> restarted = steps.submit(() -> backend.train(request, p -> { }));
+            operator.succeeding(job -> store.put(request.exportDir().resolve("saved_model.pb"), new byte[] {1}));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                operator.finish(request.runName());
+                assertThat(restarted).isDone();
+            });
 
-        assertThat(restarted.get(1, TimeUnit.SECONDS).export()).isEqualTo(request.exportDir());
-        assertThat(jobs()).filteredOn(j -> j.getMetadata().getName().equals(request.runName())).hasSize(1);
+            assertThat(restarted.get(1, TimeUnit.SECONDS).export()).isEqualTo(request.exportDir());
+            assertThat(jobs()).filteredOn(j -> j.getMetadata().getName().equals(request.runName())).hasSize(1);
+        } finally {
+            steps.shutdownNow();
+        }
     }
 
     @Test

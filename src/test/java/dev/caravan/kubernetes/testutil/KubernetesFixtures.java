@@ -33,6 +33,9 @@ public final class KubernetesFixtures {
                 new KubernetesSettings.TensorBoard("tensorflow/tensorflow:2.6.5", Duration.ofDays(7)),
                 new KubernetesSettings.Serving("tensorflow/serving:2.18.0", "amazon/aws-cli:2.17.0", 1,
                         KubernetesSettings.Access.SERVICE, Duration.ofSeconds(5)),
+                new KubernetesSettings.Leader(true, "caravan-0", Map.of("app.kubernetes.io/name", "caravan"),
+                        Duration.ofSeconds(1), Duration.ofMillis(800), Duration.ofMillis(200),
+                        List.of("retrain-on-marker", "retrain-on-quiet-prefix", "tensorboard-janitor")),
                 new KubernetesSettings.Api(3, Duration.ofMillis(10)));
     }
 

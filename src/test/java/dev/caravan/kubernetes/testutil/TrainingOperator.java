@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -18,13 +22,22 @@ import dev.caravan.kubernetes.TrainingJobs;
 
 /**
  * Plays the training operator on the mock API server: moves each new job through Created and Running to Succeeded
- * (after {@code train} wrote the model) or to Failed with a message, as the operator's conditions would.
+ * (after {@code train} wrote the model) or to Failed with a message, as the operator's conditions would. A
+ * {@code train} that throws fails the job as a Chief that exits non-zero does. Jobs are worked on one at a time, off
+ * the watch thread, and the times they were seen and succeeded are kept.
  */
 public final class TrainingOperator implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
     private final Watch watch;
+    private final ExecutorService pods = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "training-operator");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Instant> created = new ConcurrentHashMap<>();
+    private final Map<String, Instant> succeeded = new ConcurrentHashMap<>();
     private volatile Consumer<GenericKubernetesResource> train = job -> { };
     private volatile String failure;
     private volatile boolean finish = true;
@@ -37,7 +50,8 @@ public final class TrainingOperator implements AutoCloseable {
                     @Override
                     public void eventReceived(Action action, GenericKubernetesResource job) {
                         if (action == Action.ADDED) {
-                            reconcile(job);
+                            created.putIfAbsent(name(job), Instant.now());
+                            pods.execute(() -> reconcile(job));
                         }
                     }
 
@@ -87,10 +101,26 @@ public final class TrainingOperator implements AutoCloseable {
         if (failure != null) {
             conditions.add(condition("Failed", "TFJobFailed", failure));
         } else {
-            train.accept(job);
-            conditions.add(condition("Succeeded", "TFJobSucceeded", "TFJob " + name(job) + " successfully completed."));
+            try {
+                train.accept(job);
+                conditions.add(condition("Succeeded", "TFJobSucceeded", "TFJob " + name(job) + " successfully completed."));
+                succeeded.put(name(job), Instant.now());
+            } catch (RuntimeException e) {
+                conditions.add(condition("Failed", "TFJobFailed", "TFJob " + name(job)
+                        + " has failed because 1 Chief replica(s) failed: " + e.getMessage()));
+            }
         }
         setStatus(job, conditions);
+    }
+
+    /** When the operator first saw the job. */
+    public Optional<Instant> createdAt(String name) {
+        return Optional.ofNullable(created.get(name));
+    }
+
+    /** When the operator set the job's Succeeded condition (just before writing it). */
+    public Optional<Instant> succeededAt(String name) {
+        return Optional.ofNullable(succeeded.get(name));
     }
 
     private void setStatus(GenericKubernetesResource job, List<Map<String, Object>> conditions) {
@@ -117,5 +147,6 @@ public final class TrainingOperator implements AutoCloseable {
     @Override
     public void close() {
         watch.close();
+        pods.shutdownNow();
     }
 }

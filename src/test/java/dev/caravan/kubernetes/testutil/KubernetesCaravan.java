@@ -1,0 +1,87 @@
+package dev.caravan.kubernetes.testutil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.caravan.CaravanApplication;
+import dev.caravan.kubernetes.ServingAccess;
+import dev.caravan.storage.S3Settings;
+
+/**
+ * A whole Caravan in the {@code kubernetes} profile against a {@link MockCluster}: its own client configuration
+ * pointed at the mock by {@code caravan.kubernetes.master-url}, a fixed S3 port and credentials (pods keep the
+ * endpoint across Caravan restarts), quick leader election, and the serving Service reached through {@code access}.
+ */
+public final class KubernetesCaravan implements AutoCloseable {
+
+    public static final String ACCESS_KEY_ID = "AKIDTEST";
+    public static final String SECRET_ACCESS_KEY = "SECRETTEST";
+    public static final String POD = "caravan-0";
+
+    private final ConfigurableApplicationContext context;
+
+    private KubernetesCaravan(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts Caravan on {@code home} with S3 on {@code s3Port}; {@code properties} override the test settings. */
+    public static KubernetesCaravan start(Path home, int s3Port, MockCluster cluster, ServingAccess access,
+                                          String... properties) {
+        List<String> args = new ArrayList<>(List.of("--caravan.home=" + home, "--server.port=0",
+                "--caravan.s3.embedded.port=" + s3Port, "--caravan.s3.access-key-id=" + ACCESS_KEY_ID,
+                "--caravan.s3.secret-access-key=" + SECRET_ACCESS_KEY,
+                "--caravan.trigger.poll-interval=200ms", "--caravan.training.steps=150",
+                "--caravan.training.batch-size=50", "--caravan.training.timeout=5m",
+                "--caravan.kubernetes.master-url=" + cluster.masterUrl(),
+                "--caravan.kubernetes.namespace=" + KubernetesFixtures.NAMESPACE,
+                "--caravan.kubernetes.s3.endpoint=", "--caravan.kubernetes.api.backoff=20ms",
+                "--caravan.kubernetes.serving.ready-timeout=30s",
+                "--caravan.kubernetes.leader.pod-name=" + POD, "--caravan.kubernetes.leader.lease-duration=1s",
+                "--caravan.kubernetes.leader.renew-deadline=800ms", "--caravan.kubernetes.leader.retry-period=200ms",
+                "--logging.file.name=" + home.resolve("logs/caravan.log")));
+        args.addAll(List.of(properties));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class)
+                .profiles("kubernetes")
+                .initializers(c -> ((BeanDefinitionRegistry) c.getBeanFactory()).registerBeanDefinition("testServingAccess",
+                        BeanDefinitionBuilder.genericBeanDefinition(ServingAccess.class, () -> access).setPrimary(true)
+                                .getBeanDefinition()))
+                .run(args.toArray(String[]::new));
+        return new KubernetesCaravan(context);
+    }
+
+    /** S3 as Caravan's embedded server on {@code port} serves it, for the test's own clients. */
+    public static S3Settings s3(int port) {
+        return new S3Settings(URI.create("http://127.0.0.1:" + port), "us-east-1", ACCESS_KEY_ID, SECRET_ACCESS_KEY, false);
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

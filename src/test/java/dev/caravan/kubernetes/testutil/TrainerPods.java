@@ -1,0 +1,130 @@
+package dev.caravan.kubernetes.testutil;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import dev.caravan.kubernetes.JobKind;
+import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Location;
+import dev.caravan.storage.S3Settings;
+import dev.caravan.training.LocalTrainingBackend;
+import dev.caravan.training.TrainerEnvironment;
+import dev.caravan.training.TrainingRequest;
+
+/**
+ * Runs a TFJob's coordinator container as a kubelet would, minus the image: the real trainer, as a child JVM, with the
+ * container's environment (Secret references resolved from the API server). An export trained once for the same
+ * steps, batch size and learning rate is copied to the next job's {@code TF_EXPORT_DIR} instead of trained again.
+ */
+public final class TrainerPods implements Consumer<GenericKubernetesResource> {
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Path workDir;
+    private final Map<String, S3Location> trained = new ConcurrentHashMap<>();
+    private volatile boolean anyExport;
+
+    public TrainerPods(KubernetesClient client, String namespace, Path workDir) {
+        this.client = client;
+        this.namespace = namespace;
+        this.workDir = workDir;
+    }
+
+    /** After the first training, every job gets a copy of its export, whatever its settings: for timing runs. */
+    public TrainerPods reusingAnyExport() {
+        this.anyExport = true;
+        return this;
+    }
+
+    /** Trains (or copies) the job's model; throws with the trainer's message when it fails, as its pod would exit. */
+    @Override
+    public void accept(GenericKubernetesResource job) {
+        Map<String, String> env = environment(job);
+        S3Settings s3 = S3Settings.fromEnvironment(env);
+        TrainingRequest request = new TrainingRequest(job.getMetadata().getName(),
+                S3Location.parse(env.get(TrainerEnvironment.TF_DATA_DIR)),
+                S3Location.parse(env.get(TrainerEnvironment.TF_MODEL_DIR)),
+                S3Location.parse(env.get(TrainerEnvironment.TF_EXPORT_DIR)),
+                Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
+                Integer.parseInt(env.get(TrainerEnvironment.TF_BATCH_SIZE)),
+                Double.parseDouble(env.get(TrainerEnvironment.TF_LEARNING_RATE)), Duration.ofMinutes(5));
+        String key = anyExport ? "any" : request.trainSteps() + "/" + request.batchSize() + "/" + request.learningRate();
+        S3Location before = trained.get(key);
+        if (before != null) {
+            copy(s3, before, request.exportDir());
+            return;
+        }
+        new LocalTrainingBackend(workDir.resolve("runs"), s3, LocalTrainingBackend.currentJava(),
+                System.getProperty("java.class.path"), List.of("-Xmx768m", "-XX:+UseSerialGC"),
+                Map.of("TF_CPP_MIN_LOG_LEVEL", "2")).train(request, progress -> { });
+        trained.put(key, request.exportDir());
+    }
+
+    /** The coordinator container's environment, with values from Secrets looked up as the kubelet does. */
+    public Map<String, String> environment(GenericKubernetesResource job) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar var : container(job).getEnv()) {
+            env.put(var.getName(), var.getValueFrom() == null ? var.getValue()
+                    : secretValue(var.getValueFrom().getSecretKeyRef()));
+        }
+        return env;
+    }
+
+    /** The container the operator runs for the job's Chief (or first replica type). */
+    @SuppressWarnings("unchecked")
+    public static Container container(GenericKubernetesResource job) {
+        JobKind kind = JobKind.valueOf(job.getKind());
+        Map<String, Object> spec = (Map<String, Object>) job.getAdditionalProperties().get("spec");
+        Map<String, Object> replicas = (Map<String, Object>) spec.get(kind.replicaSpecsKey());
+        Map<String, Object> coordinator = (Map<String, Object>) kind.replicaTypes().stream()
+                .filter(replicas::containsKey).findFirst().map(replicas::get).orElseThrow();
+        PodTemplateSpec template = Serialization.jsonMapper().convertValue(coordinator.get("template"), PodTemplateSpec.class);
+        return template.getSpec().getContainers().stream().filter(c -> kind.containerName().equals(c.getName()))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no container named " + kind.containerName()));
+    }
+
+    private String secretValue(SecretKeySelector ref) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        if (secret == null) {
+            throw new IllegalStateException("CreateContainerConfigError: secret \"" + ref.getName() + "\" not found");
+        }
+        if (secret.getStringData() != null && secret.getStringData().containsKey(ref.getKey())) {
+            return secret.getStringData().get(ref.getKey());
+        }
+        String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
+        if (encoded == null) {
+            throw new IllegalStateException("CreateContainerConfigError: couldn't find key " + ref.getKey()
+                    + " in Secret " + namespace + "/" + ref.getName());
+        }
+        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+
+    private void copy(S3Settings s3, S3Location from, S3Location to) {
+        try (ObjectStore store = ObjectStore.connect(s3)) {
+            Path dir = Files.createTempDirectory(workDir, "export-");
+            store.downloadDirectory(from.asPrefix(), dir);
+            store.uploadDirectory(dir, to.asPrefix(), "saved_model.pb");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
