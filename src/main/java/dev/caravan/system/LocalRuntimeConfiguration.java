@@ -39,8 +39,9 @@ class LocalRuntimeConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     LocalServingBackend servingBackend(CaravanProperties properties, ObjectStore store) {
         CaravanProperties.Serving serving = properties.serving();
+        ModelServerSettings defaults = ModelServerSettings.defaults();
         return new LocalServingBackend(store, properties.home().resolve("serving"), new ModelServerSettings(
-                serving.host(), serving.grpcPort(), serving.restPort(), ModelServerSettings.DEFAULT_REQUEST_THREADS));
+                serving.host(), serving.grpcPort(), serving.restPort(), defaults.predictionThreads(), defaults.maxBatchRows()));
     }
 
     /** The smoke test's gRPC client pays its one-time start-up cost here, not in the first run. */

@@ -85,7 +85,7 @@ class KubernetesRetrainTest {
                 .caravanPod(NS, KubernetesCaravan.POD);
         store = ObjectStore.connect(KubernetesCaravan.s3(s3Port));
         modelServer = new LocalServingBackend(store, home.resolve("serving-pods"),
-                new ModelServerSettings("127.0.0.1", 0, 0, ModelServerSettings.DEFAULT_REQUEST_THREADS));
+                ModelServerSettings.anyFreePorts());
         modelServer.start();
         servingPods = new ServingPods(cluster.client(), NS, modelServer);
         trainerPods = new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods"));
