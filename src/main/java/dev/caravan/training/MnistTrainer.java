@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,6 +27,7 @@ public final class MnistTrainer {
     static final int EXIT_FAILED = 1;
     static final int EXIT_INVALID_ENVIRONMENT = 2;
     private static final long SEED = 20_180_712L;
+    private static final Duration UPLOAD_PATIENCE = Duration.ofMinutes(2);
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
     private final TrainerSettings settings;
@@ -76,7 +78,7 @@ public final class MnistTrainer {
             Path exportDir = work.resolve("export");
             Path checkpoint = fitAndCheckpoint(modelDir);
             ServingExport.export(checkpoint, exportDir);
-            store.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb");
+            untilUploaded("the SavedModel", () -> store.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb"));
             log("exported the SavedModel to %s", settings.exportDir());
         }
     }
@@ -105,9 +107,34 @@ public final class MnistTrainer {
             graph.save(checkpoint);
         }
         writeCheckpointIndex(modelDir, checkpoint);
-        store.uploadDirectory(modelDir, settings.modelDir());
+        untilUploaded("the checkpoint and events", () -> store.uploadDirectory(modelDir, settings.modelDir()));
         log("saved the checkpoint and TensorBoard events to %s", settings.modelDir());
         return checkpoint;
+    }
+
+    /**
+     * A finished training is worth waiting for: when S3 is away (its server restarting, say), the upload is tried
+     * again for up to {@link #UPLOAD_PATIENCE} before the trainer gives up and fails.
+     */
+    private void untilUploaded(String what, Runnable upload) {
+        long deadline = System.nanoTime() + UPLOAD_PATIENCE.toNanos();
+        while (true) {
+            try {
+                upload.run();
+                return;
+            } catch (SdkException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log("uploading %s failed (%s); trying again", what, e.getMessage());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void report(int step, TrainingGraph.Metrics metrics, EventWriter events, Path modelDir) {

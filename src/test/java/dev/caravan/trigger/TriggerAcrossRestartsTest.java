@@ -51,8 +51,8 @@ class TriggerAcrossRestartsTest {
     void aQuietPrefixCompletesAnUploadWithoutAMarkerAsOneRun() {
         Path home = CaravanTestProperties.newHome();
         try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.trigger.quiet-period=2s")) {
-            // given: twenty objects, none of them a marker; the data is incomplete, so the run fails fast
-            for (int i = 0; i < 20; i++) {
+            // given: two hundred objects dropped at once, none a marker; the data is incomplete, so the run fails fast
+            for (int i = 0; i < 200; i++) {
                 caravan.store().put(data.resolve("part-" + i + ".bin"), new byte[] {(byte) i});
             }
 
