@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +85,7 @@ class BatchRunTest {
     /** Keeps what a request was answered, encoded while the outputs are valid. */
     private static final class Answer implements PredictionTask.Responder {
 
-        final Map<String, TensorProto> outputs = new java.util.LinkedHashMap<>();
+        final Map<String, TensorProto> outputs = new LinkedHashMap<>();
         final List<ServingError> failures = new ArrayList<>();
 
         @Override
