@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks Caravan's model server: batch-1 MNIST predictions from 8 concurrent clients, in-process TensorFlow
-# versus gRPC versus REST, on free loopback ports.
+# versus gRPC versus REST on free loopback ports, with the server's batching on (its default) and off.
 #
 #   bench/serving.sh                         # an untrained CNN with the trainer's layers
 #   bench/serving.sh path/to/mnist/3         # a real exported version (the folder holding saved_model.pb)
-#   bench/serving.sh --seconds 5 --concurrency 4
+#   bench/serving.sh --seconds 20 --concurrency 4 --prediction-threads 1
+#   bench/serving.sh --grpc-blocking --jdk-http   # blocking gRPC stubs and java.net.http as clients
+#
+# Other work on the machine lowers the served figures more than the in-process one; the load average is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

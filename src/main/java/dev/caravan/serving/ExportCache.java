@@ -2,6 +2,8 @@ package dev.caravan.serving;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,7 +48,14 @@ final class ExportCache {
                 throw new ServingException("cannot serve version " + version + " of model " + model + ": " + export
                         + " holds no saved_model.pb; point at the folder the trainer exported the SavedModel into");
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                // Another serve() of the same version finished its copy first; either copy is the export.
+                if (!Files.isRegularFile(target.resolve("saved_model.pb"))) {
+                    throw e;
+                }
+            }
             return target;
         } catch (IOException | UncheckedIOException | SdkException e) {
             throw new ServingException("cannot download version " + version + " of model " + model + " from " + export

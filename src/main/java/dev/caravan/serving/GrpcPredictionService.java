@@ -12,6 +12,7 @@ import dev.caravan.serving.api.ModelSpec;
 import dev.caravan.serving.api.PredictRequest;
 import dev.caravan.serving.api.PredictResponse;
 import dev.caravan.serving.api.PredictionServiceGrpc;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -39,6 +40,8 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
                     signature -> inputs(request, signature), new Responder(call));
         } catch (ServingError e) {
             call.onError(GrpcCalls.status(e));
+        } catch (RuntimeException e) {
+            call.onError(Status.INTERNAL.withDescription("the model server failed: " + e).withCause(e).asRuntimeException());
         }
     }
 

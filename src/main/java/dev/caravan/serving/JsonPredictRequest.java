@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * A REST predict body, parsed in one streaming pass: {@code {"instances": [...]}} (row format) or
@@ -20,7 +21,8 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 record JsonPredictRequest(String signatureName, boolean rows, Map<String, JsonTensor> named, JsonTensor unnamed) {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // Parsing the numbers is most of a request's work; the fast parser reads them several times faster.
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     static JsonPredictRequest parse(InputStream body) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {

@@ -11,7 +11,8 @@ package dev.caravan.serving;
  * @param host              the address to bind; {@code 0.0.0.0} for every interface
  * @param grpcPort          TensorFlow Serving's gRPC port, 8500 by default; 0 picks a free port
  * @param restPort          TensorFlow Serving's REST port, 8501 by default; 0 picks a free port
- * @param predictionThreads threads running predictions; also the number of transport threads per API
+ * @param predictionThreads threads running predictions; also the number of transport (network) threads per API,
+ *                          which only decode, check and queue requests and write answers
  * @param maxBatchRows      rows (instances) one TensorFlow call may stack from queued requests; 1 turns batching off
  */
 public record ModelServerSettings(String host, int grpcPort, int restPort, int predictionThreads, int maxBatchRows) {

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import dev.caravan.serving.api.Code;
 import dev.caravan.serving.api.SignatureDef;
 import dev.caravan.serving.api.TensorInfo;
 import dev.caravan.serving.api.TensorShapeProto;
@@ -38,7 +40,7 @@ final class ModelSignature {
         this.description = description;
         this.inputs = inputs;
         this.outputs = outputs;
-        this.batchMajor = java.util.stream.Stream.concat(inputs.values().stream(), outputs.values().stream())
+        this.batchMajor = Stream.concat(inputs.values().stream(), outputs.values().stream())
                 .allMatch(spec -> spec.shape() != null && spec.shape().length > 0 && spec.shape()[0] == -1
                         && TensorType.find(spec.dtype()).isPresent());
     }
@@ -120,7 +122,7 @@ final class ModelSignature {
         } catch (TFInvalidArgumentException e) {
             throw ServingError.invalidArgument(description + " refused the inputs: " + e.getMessage());
         } catch (TensorFlowException e) {
-            throw new ServingError(dev.caravan.serving.api.Code.INTERNAL, description + " failed: " + e.getMessage());
+            throw new ServingError(Code.INTERNAL, description + " failed: " + e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import com.google.protobuf.Int64Value;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import dev.caravan.serving.api.Code;
 import dev.caravan.serving.api.GetModelMetadataRequest;
 import dev.caravan.serving.api.GetModelMetadataResponse;
 import dev.caravan.serving.api.GetModelStatusRequest;
@@ -71,7 +73,7 @@ final class RestApi {
             if (verb != null) {
                 requireMethod("POST", method, path);
                 if (!"predict".equals(verb)) {
-                    throw new ServingError(dev.caravan.serving.api.Code.UNIMPLEMENTED, "':" + verb + "' is not served "
+                    throw new ServingError(Code.UNIMPLEMENTED, "':" + verb + "' is not served "
                             + "here; this server answers ':predict'");
                 }
                 return predict(spec, body);
@@ -159,7 +161,7 @@ final class RestApi {
 
     private static void print(MessageOrBuilder message, OutputStream out) throws IOException {
         try {
-            out.write(PRINTER.print(message).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(PRINTER.print(message).getBytes(StandardCharsets.UTF_8));
         } catch (InvalidProtocolBufferException e) {
             throw new IOException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
         }
@@ -177,7 +179,7 @@ final class RestApi {
 
     private static void requireMethod(String expected, String method, String path) {
         if (!expected.equals(method)) {
-            throw new ServingError(dev.caravan.serving.api.Code.UNIMPLEMENTED, method + " " + path
+            throw new ServingError(Code.UNIMPLEMENTED, method + " " + path
                     + " is not supported; use " + expected);
         }
     }

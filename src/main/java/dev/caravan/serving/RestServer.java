@@ -90,9 +90,13 @@ final class RestServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             context.channel().config().setAutoRead(false);
             String path = new QueryStringDecoder(request.uri()).path();
-            api.handle(request.method().name(), path, new ByteBufInputStream(request.content()))
-                    .whenComplete((response, failure) -> reply(context, version, keepAlive,
-                            failure == null ? response : RestApi.error(500, "the model server failed: " + failure)));
+            try {
+                api.handle(request.method().name(), path, new ByteBufInputStream(request.content()))
+                        .whenComplete((response, failure) -> reply(context, version, keepAlive,
+                                failure == null ? response : RestApi.error(500, "the model server failed: " + failure)));
+            } catch (RuntimeException e) {
+                reply(context, version, keepAlive, RestApi.error(500, "the model server failed: " + e));
+            }
         }
 
         private static void reply(ChannelHandlerContext context, HttpVersion version, boolean keepAlive,

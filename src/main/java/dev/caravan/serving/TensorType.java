@@ -76,10 +76,12 @@ enum TensorType {
         int count = typedValueCount(proto);
         switch (this) {
             case FLOAT -> {
-                var floats = target.asFloats();
+                // Gathered first, then written in one bulk copy: images are hundreds of floats.
+                float[] floats = new float[count];
                 for (int i = 0; i < count; i++) {
-                    floats.setFloat(proto.getFloatVal(i), offset + i);
+                    floats[i] = proto.getFloatVal(i);
                 }
+                target.asFloats().offset(offset).write(floats);
             }
             case DOUBLE -> {
                 var doubles = target.asDoubles();

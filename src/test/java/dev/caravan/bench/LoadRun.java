@@ -23,6 +23,17 @@ final class LoadRun {
         Call create(int thread) throws Exception;
     }
 
+    /** Some way of making calls with a given concurrency for a while. */
+    @FunctionalInterface
+    interface Load {
+        Result run(String name, int concurrency, Duration duration) throws Exception;
+    }
+
+    /** Each of {@code concurrency} threads makes its calls one after the other. */
+    static Load threads(CallFactory factory) {
+        return (name, concurrency, duration) -> measure(name, concurrency, duration, factory);
+    }
+
     /** Calls made and their latencies (nanoseconds, sorted) over some seconds. */
     record Result(String name, double seconds, long[] latencies) {
 
@@ -55,20 +66,15 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    /** Runs the calls without measuring, so that code is compiled and caches are warm. */
-    static void warmUp(int threads, Duration duration, CallFactory factory) throws Exception {
-        run(threads, duration, factory, false);
-    }
-
     /** Measures; fails on the first failed call, as a benchmark of failing calls means nothing. */
-    static Result measure(String name, int threads, Duration measured, CallFactory factory) throws Exception {
+    private static Result measure(String name, int threads, Duration measured, CallFactory factory) throws Exception {
         long start = System.nanoTime();
-        long[][] latencies = run(threads, measured, factory, true);
+        long[][] latencies = run(threads, measured, factory);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(name, seconds, Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray());
     }
 
-    private static long[][] run(int threads, Duration duration, CallFactory factory, boolean record) throws Exception {
+    private static long[][] run(int threads, Duration duration, CallFactory factory) throws Exception {
         long[][] latencies = new long[threads][];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch ready = new CountDownLatch(threads);
@@ -87,10 +93,8 @@ final class LoadRun {
                     for (long now = System.nanoTime(); now < end && failure.get() == null; ) {
                         call.run();
                         long after = System.nanoTime();
-                        if (record) {
-                            own = count == own.length ? Arrays.copyOf(own, count * 2) : own;
-                            own[count++] = after - now;
-                        }
+                        own = count == own.length ? Arrays.copyOf(own, count * 2) : own;
+                        own[count++] = after - now;
                         now = after;
                     }
                 } catch (Throwable e) {

@@ -1,10 +1,6 @@
 package dev.caravan.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,19 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
 import dev.caravan.serving.ServingEndpoint;
-import dev.caravan.serving.api.ModelSpec;
-import dev.caravan.serving.api.PredictRequest;
-import dev.caravan.serving.api.PredictionServiceGrpc;
 import dev.caravan.serving.testutil.TestModels;
-import dev.caravan.serving.testutil.Tensors;
 import dev.caravan.smoketest.SampleDigits;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 
 /**
  * Measures Caravan's model server against calling TensorFlow in-process: batch-1 MNIST predictions from concurrent
@@ -49,10 +38,11 @@ public final class ServingBench {
         float[] digit = SampleDigits.load().get(0).pixels();
         Duration warmUp = Duration.ofSeconds(Math.max(2, options.seconds / 3));
         System.out.printf("model %s%n%d clients, batch-1 requests, %d s measured per line in %d interleaved rounds "
-                        + "after 2 rounds of %d s warm-up, %d cores, REST client: %s%n%n",
+                        + "after 2 rounds of %d s warm-up, %d cores (load average %.1f), gRPC client: %s, REST client: %s%n%n",
                 options.model != null ? model : "untrained CNN conv16-pool-conv32-pool-dense128-dense10 (" + model + ")",
                 options.concurrency, options.seconds, ROUNDS, warmUp.toSeconds(), Runtime.getRuntime().availableProcessors(),
-                options.jdkHttp ? "java.net.http" : "keep-alive sockets");
+                loadAverage(),
+                options.grpcBlocking ? "blocking stubs" : "async stubs on " + options.grpcConnections + " connections", options.jdkHttp ? "java.net.http" : "keep-alive sockets");
 
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -62,12 +52,12 @@ public final class ServingBench {
                     : ModelServerSettings.anyFreePorts();
             ServingEndpoint batched = start(resources, model, settings);
             ServingEndpoint alone = start(resources, model, settings.withMaxBatchRows(1));
-            Map<String, LoadRun.CallFactory> phases = new LinkedHashMap<>();
-            phases.put("in-process SavedModel", thread -> () -> tensorflow.predict(digit));
-            phases.put("gRPC Predict", grpc(resources, batched, digit));
-            phases.put("REST predict", rest(resources, batched, digit, options.jdkHttp));
-            phases.put("gRPC Predict, no batching", grpc(resources, alone, digit));
-            phases.put("REST predict, no batching", rest(resources, alone, digit, options.jdkHttp));
+            Map<String, LoadRun.Load> phases = new LinkedHashMap<>();
+            phases.put("in-process SavedModel", LoadRun.threads(thread -> () -> tensorflow.predict(digit)));
+            phases.put("gRPC Predict", grpc(options, resources, batched, digit));
+            phases.put("REST predict", BenchClients.rest(resources, batched, digit, options.jdkHttp));
+            phases.put("gRPC Predict, no batching", grpc(options, resources, alone, digit));
+            phases.put("REST predict, no batching", BenchClients.rest(resources, alone, digit, options.jdkHttp));
             Map<String, LoadRun.Result> results = measure(phases, options, warmUp);
             results.values().forEach(System.out::println);
 
@@ -77,6 +67,8 @@ public final class ServingBench {
             ratio("REST", results.get("REST predict"), base, REST_TARGET, "");
             ratio("gRPC", results.get("gRPC Predict, no batching"), base, GRPC_TARGET, ", no batching");
             ratio("REST", results.get("REST predict, no batching"), base, REST_TARGET, ", no batching");
+            System.out.printf("%nload average at the end %.1f (other work on the machine lowers the served figures "
+                    + "more than the in-process one: every request crosses several threads)%n", loadAverage());
         } finally {
             for (int i = resources.size() - 1; i >= 0; i--) {
                 resources.get(i).close();
@@ -86,18 +78,18 @@ public final class ServingBench {
 
     // Other work on the machine comes and goes; measuring every line in several short rounds exposes them alike.
     // Warming up takes two rounds: on a busy machine the JIT compiler needs many seconds to settle.
-    private static Map<String, LoadRun.Result> measure(Map<String, LoadRun.CallFactory> phases, Options options,
+    private static Map<String, LoadRun.Result> measure(Map<String, LoadRun.Load> phases, Options options,
                                                        Duration warmUp) throws Exception {
         for (int round = 0; round < 2; round++) {
-            for (LoadRun.CallFactory phase : phases.values()) {
-                LoadRun.warmUp(options.concurrency, warmUp, phase);
+            for (Map.Entry<String, LoadRun.Load> phase : phases.entrySet()) {
+                phase.getValue().run(phase.getKey(), options.concurrency, warmUp);
             }
         }
         Duration slice = Duration.ofMillis(options.seconds * 1000L / ROUNDS);
         Map<String, LoadRun.Result> results = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
-            for (Map.Entry<String, LoadRun.CallFactory> phase : phases.entrySet()) {
-                LoadRun.Result result = LoadRun.measure(phase.getKey(), options.concurrency, slice, phase.getValue());
+            for (Map.Entry<String, LoadRun.Load> phase : phases.entrySet()) {
+                LoadRun.Result result = phase.getValue().run(phase.getKey(), options.concurrency, slice);
                 results.merge(phase.getKey(), result, LoadRun.Result::plus);
             }
         }
@@ -111,73 +103,19 @@ public final class ServingBench {
         return server.endpoint();
     }
 
-    // Each client has its own connection, as the REST clients do.
-    private static LoadRun.CallFactory grpc(List<AutoCloseable> resources, ServingEndpoint endpoint, float[] digit) {
-        PredictRequest request = PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist"))
-                .putInputs("x", Tensors.floatVal(digit, 1, 28, 28)).build();
-        Map<Integer, PredictionServiceGrpc.PredictionServiceBlockingStub> stubs = new ConcurrentHashMap<>();
-        return thread -> {
-            PredictionServiceGrpc.PredictionServiceBlockingStub stub = stubs.computeIfAbsent(thread, t -> {
-                ManagedChannel channel = ManagedChannelBuilder.forAddress(endpoint.host(), endpoint.grpcPort())
-                        .usePlaintext().build();
-                synchronized (resources) {
-                    resources.add(channel::shutdownNow);
-                }
-                return PredictionServiceGrpc.newBlockingStub(channel);
-            });
-            return () -> stub.predict(request);
-        };
+    private static LoadRun.Load grpc(Options options, List<AutoCloseable> resources, ServingEndpoint endpoint,
+                                     float[] digit) {
+        return options.grpcBlocking ? BenchClients.grpcBlocking(resources, endpoint, digit)
+                : BenchClients.grpcAsync(resources, endpoint, digit, options.grpcConnections);
     }
 
-    private static LoadRun.CallFactory rest(List<AutoCloseable> resources, ServingEndpoint endpoint, float[] digit,
-                                            boolean jdkHttp) {
-        byte[] body = instances(digit).getBytes(StandardCharsets.UTF_8);
-        String path = "/v1/models/mnist:predict";
-        if (jdkHttp) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint.host() + ":" + endpoint.restPort()
-                    + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            return thread -> () -> {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("HTTP " + response.statusCode() + ": "
-                            + new String(response.body(), StandardCharsets.UTF_8));
-                }
-            };
-        }
-        // One connection per client thread, kept across rounds.
-        Map<Integer, KeepAliveHttp> connections = new ConcurrentHashMap<>();
-        resources.add(() -> {
-            for (KeepAliveHttp http : connections.values()) {
-                http.close();
-            }
-        });
-        return thread -> {
-            KeepAliveHttp http = connections.get(thread);
-            if (http == null) {
-                http = new KeepAliveHttp(endpoint.host(), endpoint.restPort(), path, body);
-                connections.put(thread, http);
-            }
-            return http::post;
-        };
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static <T extends AutoCloseable> T keep(List<AutoCloseable> resources, T resource) {
         resources.add(resource);
         return resource;
-    }
-
-    /** {"instances": [image]}, the image as 28 lists of 28 numbers. */
-    private static String instances(float[] digit) {
-        StringBuilder json = new StringBuilder("{\"instances\": [[");
-        for (int row = 0; row < 28; row++) {
-            json.append(row == 0 ? "[" : ", [");
-            for (int column = 0; column < 28; column++) {
-                json.append(column == 0 ? "" : ", ").append(digit[row * 28 + column]);
-            }
-            json.append(']');
-        }
-        return json.append("]]}").toString();
     }
 
     private static void ratio(String api, LoadRun.Result served, LoadRun.Result inProcess, double target, String label) {
@@ -187,10 +125,14 @@ public final class ServingBench {
     }
 
     /**
-     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--concurrency N] [--prediction-threads N] [--jdk-http]};
-     * the server's prediction threads default to one per core.
+     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--concurrency N] [--prediction-threads N]
+     * [--grpc-connections N] [--grpc-blocking] [--jdk-http]}; the server's prediction threads default to one per
+     * core. The gRPC client keeps its requests in flight asynchronously over 2 connections (one per server transport
+     * thread on 2 cores) unless {@code --grpc-blocking} gives each client thread a blocking stub and a connection;
+     * the REST client uses one keep-alive socket per client thread unless {@code --jdk-http}.
      */
-    private record Options(Path model, int seconds, int concurrency, int predictionThreads, boolean jdkHttp) {
+    private record Options(Path model, int seconds, int concurrency, int predictionThreads, boolean jdkHttp,
+                           boolean grpcBlocking, int grpcConnections) {
 
         static Options parse(String[] args) {
             Path model = null;
@@ -198,19 +140,23 @@ public final class ServingBench {
             int concurrency = 8;
             int predictionThreads = 0;
             boolean jdkHttp = false;
+            boolean grpcBlocking = false;
+            int grpcConnections = 2;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                     case "--prediction-threads" -> predictionThreads = Integer.parseInt(args[++i]);
                     case "--jdk-http" -> jdkHttp = true;
+                    case "--grpc-blocking" -> grpcBlocking = true;
+                    case "--grpc-connections" -> grpcConnections = Integer.parseInt(args[++i]);
                     default -> model = Path.of(args[i]);
                 }
             }
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported version");
             }
-            return new Options(model, seconds, concurrency, predictionThreads, jdkHttp);
+            return new Options(model, seconds, concurrency, predictionThreads, jdkHttp, grpcBlocking, grpcConnections);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,12 +40,12 @@ class BatchRunTest {
 
     @Test
     void stackedRequestsGetTheirOwnRows() {
-        // given three requests of 1, 2 and 1 images
+        // given three requests of 1, 2 and 1 images, sent as tensor_content, float_val and tensor_content
         Answer first = new Answer();
         Answer second = new Answer();
         Answer third = new Answer();
-        List<PredictionTask> tasks = List.of(task(first, List.of(), 0), task(second, List.of(), 1, 2),
-                task(third, List.of(), 3));
+        List<PredictionTask> tasks = List.of(task(first, List.of(), false, 0), task(second, List.of(), true, 1, 2),
+                task(third, List.of(), false, 3));
         assertThat(tasks.get(0).canShareRunWith(tasks.get(1))).isTrue();
         assertThat(tasks.get(0).canShareRunWith(tasks.get(2))).isTrue();
 
@@ -61,30 +62,31 @@ class BatchRunTest {
 
     @Test
     void requestsForOtherOutputsDoNotShareARun() {
-        PredictionTask all = task(new Answer(), List.of(), 0);
-        PredictionTask classesOnly = task(new Answer(), List.of("classes"), 1);
+        PredictionTask all = task(new Answer(), List.of(), false, 0);
+        PredictionTask classesOnly = task(new Answer(), List.of("classes"), false, 1);
 
         assertThat(all.canShareRunWith(classesOnly)).isFalse();
         all.fail(ServingError.invalidArgument("not run"));
         classesOnly.fail(ServingError.invalidArgument("not run"));
     }
 
-    private static PredictionTask task(Answer answer, List<String> outputFilter, int... images) {
+    private static PredictionTask task(Answer answer, List<String> outputFilter, boolean typedValues, int... images) {
         ServedModels.Lease lease = models.acquire(ModelSpec.newBuilder().setName("mnist").build());
         ModelSignature signature = lease.model().signature("");
         float[] pixels = new float[images.length * 784];
         for (int i = 0; i < images.length; i++) {
             System.arraycopy(digits.images()[images[i]], 0, pixels, i * 784, 784);
         }
-        InputSource input = TensorProtoCodec.input(signature.input("x"),
-                Tensors.tensorContent(pixels, images.length, 28, 28), signature);
+        TensorProto tensor = typedValues ? Tensors.floatVal(pixels, images.length, 28, 28)
+                : Tensors.tensorContent(pixels, images.length, 28, 28);
+        InputSource input = TensorProtoCodec.input(signature.input("x"), tensor, signature);
         return PredictionTask.of(lease, signature, signature.outputs(outputFilter), Map.of("x", input), answer);
     }
 
     /** Keeps what a request was answered, encoded while the outputs are valid. */
     private static final class Answer implements PredictionTask.Responder {
 
-        final Map<String, TensorProto> outputs = new java.util.LinkedHashMap<>();
+        final Map<String, TensorProto> outputs = new LinkedHashMap<>();
         final List<ServingError> failures = new ArrayList<>();
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,7 +80,7 @@ class GrpcPredictionTest {
         TensorProto probabilities = response.getOutputsOrThrow("predictions");
         assertThat(probabilities.getDtype()).isEqualTo(DataType.DT_FLOAT);
         assertThat(probabilities.getTensorShape()).isEqualTo(Tensors.shape(digits.size(), 10));
-        float[] first = java.util.Arrays.copyOf(Tensors.floats(probabilities), 10);
+        float[] first = Arrays.copyOf(Tensors.floats(probabilities), 10);
         assertThat(first[digits.labels()[0]]).isGreaterThan(0.5f);
     }
 

@@ -95,6 +95,14 @@ class RestApiTest {
     }
 
     @Test
+    void answers404ForTheStatusOfAnUnknownModel() throws Exception {
+        Answer answer = get("/v1/models/fashion");
+
+        assertThat(answer.status).isEqualTo(404);
+        assertThat(answer.json.get("error").asText()).isEqualTo("Could not find any versions of model fashion");
+    }
+
+    @Test
     void answers404ForAVersionNotLoaded() throws Exception {
         Answer answer = post("/v1/models/mnist/versions/3:predict", Map.of("instances", new float[][][] {image(0)}));
 

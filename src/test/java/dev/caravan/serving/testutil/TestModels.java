@@ -118,7 +118,7 @@ public final class TestModels {
     private static Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> x, String name, int in, int out) {
         Operand<TFloat32> filter = randomVariable(tf, name + "_kernel", Shape.of(3, 3, in, out), 9L * in);
         Operand<TFloat32> bias = tf.withName(name + "_bias").variable(tf.zeros(tf.constant(new long[] {out}), TFloat32.class));
-        return tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, filter, java.util.List.of(1L, 1L, 1L, 1L), "SAME"), bias));
+        return tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "SAME"), bias));
     }
 
     private static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> x) {
