@@ -1,0 +1,26 @@
+# Caravan's image: the service (`server --profile kubernetes`) and the trainer that TFJob pods run
+# (caravan.kubernetes.training.command). Build the thin jar and its libraries first, then the image:
+#   ./mvnw -B -DskipTests package
+#   docker build -t ghcr.io/caravan-dev/caravan:0.1.0 .
+# TensorFlow Java's native library needs glibc: keep a glibc base (not Alpine).
+FROM eclipse-temurin:17-jre
+
+# Run history (H2) and caches go to CARAVAN_HOME; TensorFlow unpacks its native library (~650 MB) on first use.
+ENV CARAVAN_HOME=/var/lib/caravan \
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    JAVA_TOOL_OPTIONS="-Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"
+
+RUN useradd --system --uid 10001 --home-dir /var/lib/caravan --create-home caravan
+
+WORKDIR /app
+# Libraries first: they change less often than Caravan's own jar, so this layer is reused.
+COPY target/lib/ /app/lib/
+COPY target/caravan.jar /app/caravan.jar
+# Settings and routes are read from the working folder (./config, ./routes); the Deployment mounts its own config.
+COPY config/ /app/config/
+COPY routes/ /app/routes/
+
+USER 10001
+EXPOSE 8080
+ENTRYPOINT ["java","-cp","/app/caravan.jar:/app/lib/*","dev.caravan.Caravan"]
+CMD ["server","--profile","kubernetes"]
