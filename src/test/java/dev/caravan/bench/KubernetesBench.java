@@ -50,7 +50,7 @@ public final class KubernetesBench {
         try (MockCluster cluster = MockCluster.start();
              ObjectStore store = ObjectStore.connect(KubernetesCaravan.s3(s3Port));
              LocalServingBackend modelServer = new LocalServingBackend(store, home.resolve("serving-pods"),
-                     new ModelServerSettings("127.0.0.1", 0, 0, ModelServerSettings.DEFAULT_REQUEST_THREADS))) {
+                     ModelServerSettings.anyFreePorts())) {
             cluster.s3Secret(NS, KubernetesCaravan.ACCESS_KEY_ID, KubernetesCaravan.SECRET_ACCESS_KEY)
                     .caravanPod(NS, KubernetesCaravan.POD);
             modelServer.start();
