@@ -65,10 +65,6 @@ public final class KubernetesCaravan implements AutoCloseable {
         return context.getBean(type);
     }
 
-    public ConfigurableApplicationContext context() {
-        return context;
-    }
-
     @Override
     public void close() {
         context.close();
