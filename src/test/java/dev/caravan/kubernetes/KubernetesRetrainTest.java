@@ -45,6 +45,7 @@ import dev.caravan.pipeline.StepView;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
+import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
@@ -53,8 +54,9 @@ import dev.caravan.trigger.SnapshotStore;
 
 /**
  * The {@code retrain} job in the {@code kubernetes} profile, end to end on the mock API server: a test operator runs
- * each TFJob's container (the real trainer), and Caravan's own model server stands in for the TensorFlow Serving pods,
- * serving what the Deployment names once its rollout is marked ready. The gate is open wide (as in
+ * each TFJob's container (the real trainer; the two models the runs need train while Caravan starts, and each job
+ * gets a copy), and Caravan's own model server stands in for the TensorFlow Serving pods, serving what the Deployment
+ * names once its rollout is marked ready. The gate is open wide (as in
  * {@code SmokeTestRollbackTest}) so that a model trained for two steps reaches the smoke test and fails it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,7 +68,7 @@ class KubernetesRetrainTest {
 
     private final S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
     private Path home;
-    private int s3Port;
+    private EmbeddedS3 s3;
     private MockCluster cluster;
     private ObjectStore store;
     private LocalServingBackend modelServer;
@@ -79,19 +81,22 @@ class KubernetesRetrainTest {
     @BeforeAll
     void startClusterAndCaravan() {
         home = CaravanTestProperties.newHome();
-        s3Port = KubernetesCaravan.freePort();
+        s3 = KubernetesCaravan.startS3(home.resolve("s3"));
+        store = ObjectStore.connect(s3.settings());
+        store.createBucketIfMissing("tfmnist");
+        MnistUploads.uploadAll(store, data);
         cluster = MockCluster.start()
                 .s3Secret(NS, KubernetesCaravan.ACCESS_KEY_ID, KubernetesCaravan.SECRET_ACCESS_KEY)
                 .caravanPod(NS, KubernetesCaravan.POD);
-        store = ObjectStore.connect(KubernetesCaravan.s3(s3Port));
+        // the models the runs below ask for train while Caravan starts
+        trainerPods = new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods"))
+                .pretrain(s3.settings(), data, 150, 50, 0.001).pretrain(s3.settings(), data, 2, 50, 0.001);
         modelServer = new LocalServingBackend(store, home.resolve("serving-pods"),
                 ModelServerSettings.anyFreePorts());
         modelServer.start();
         servingPods = new ServingPods(cluster.client(), NS, modelServer);
-        trainerPods = new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods"));
         operator = new TrainingOperator(cluster.client(), NS).succeeding(trainerPods);
-        caravan = KubernetesCaravan.start(home, s3Port, cluster, servingPods.access(), OPEN_GATE);
-        MnistUploads.uploadAll(store, data);
+        caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster, servingPods.access(), OPEN_GATE);
         snapshot = caravan.bean(SnapshotStore.class).freezeAndSave(data, "_SUCCESS").hash();
     }
 
@@ -102,6 +107,7 @@ class KubernetesRetrainTest {
         servingPods.close();
         modelServer.close();
         store.close();
+        s3.close();
         cluster.close();
         FileSystemUtils.deleteRecursively(home.toFile());
     }
@@ -203,7 +209,7 @@ class KubernetesRetrainTest {
         running.join(Duration.ofSeconds(10).toMillis());
 
         // when: Caravan starts again on the same home, and the TFJob finishes
-        caravan = KubernetesCaravan.start(home, s3Port, cluster, servingPods.access(), OPEN_GATE);
+        caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster, servingPods.access(), OPEN_GATE);
         operator.succeeding(trainerPods).finish(name);
 
         // then: the run resumed from its train step, adopted the TFJob, and promoted its model
@@ -228,7 +234,7 @@ class KubernetesRetrainTest {
         assertThat(env.get("TF_TRAIN_STEPS").getValue()).isEqualTo("150");
         assertThat(env.get("TF_BATCH_SIZE").getValue()).isEqualTo("50");
         assertThat(env.get("TF_LEARNING_RATE").getValue()).isEqualTo("0.001");
-        assertThat(env.get("S3_ENDPOINT").getValue()).isEqualTo("127.0.0.1:" + s3Port);
+        assertThat(env.get("S3_ENDPOINT").getValue()).isEqualTo(s3.settings().endpoint().getAuthority());
         assertThat(env.get("S3_USE_HTTPS").getValue()).isEqualTo("0");
         assertThat(env.get("AWS_REGION").getValue()).isEqualTo("us-east-1");
         assertThat(env.get("AWS_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef())

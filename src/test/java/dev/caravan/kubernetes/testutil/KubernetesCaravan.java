@@ -1,9 +1,5 @@
 package dev.caravan.kubernetes.testutil;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +11,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.caravan.CaravanApplication;
 import dev.caravan.kubernetes.ServingAccess;
+import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.S3Settings;
 
 /**
  * A whole Caravan in the {@code kubernetes} profile against a {@link MockCluster}: its own client configuration
- * pointed at the mock by {@code caravan.kubernetes.master-url}, a fixed S3 port and credentials (pods keep the
- * endpoint across Caravan restarts), quick leader election, and the serving Service reached through {@code access}.
+ * pointed at the mock by {@code caravan.kubernetes.master-url}, an S3 service of the test's (as a cluster's MinIO,
+ * it outlives Caravan's restarts), quick leader election, and the serving Service reached through {@code access}.
  */
 public final class KubernetesCaravan implements AutoCloseable {
 
@@ -34,12 +31,12 @@ public final class KubernetesCaravan implements AutoCloseable {
         this.context = context;
     }
 
-    /** Starts Caravan on {@code home} with S3 on {@code s3Port}; {@code properties} override the test settings. */
-    public static KubernetesCaravan start(Path home, int s3Port, MockCluster cluster, ServingAccess access,
+    /** Starts Caravan on {@code home} with the S3 service {@code s3}; {@code properties} override the test settings. */
+    public static KubernetesCaravan start(Path home, S3Settings s3, MockCluster cluster, ServingAccess access,
                                           String... properties) {
         List<String> args = new ArrayList<>(List.of("--caravan.home=" + home, "--server.port=0",
-                "--caravan.s3.embedded.port=" + s3Port, "--caravan.s3.access-key-id=" + ACCESS_KEY_ID,
-                "--caravan.s3.secret-access-key=" + SECRET_ACCESS_KEY,
+                "--caravan.s3.endpoint=" + s3.endpoint(), "--caravan.s3.access-key-id=" + s3.accessKeyId(),
+                "--caravan.s3.secret-access-key=" + s3.secretAccessKey(),
                 "--caravan.trigger.poll-interval=200ms", "--caravan.training.steps=150",
                 "--caravan.training.batch-size=50", "--caravan.training.timeout=5m",
                 "--caravan.kubernetes.master-url=" + cluster.masterUrl(),
@@ -59,25 +56,13 @@ public final class KubernetesCaravan implements AutoCloseable {
         return new KubernetesCaravan(context);
     }
 
-    /** S3 as Caravan's embedded server on {@code port} serves it, for the test's own clients. */
-    public static S3Settings s3(int port) {
-        return new S3Settings(URI.create("http://127.0.0.1:" + port), "us-east-1", ACCESS_KEY_ID, SECRET_ACCESS_KEY, false);
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** An S3 server for Caravan and its pods, with the credentials the mock cluster's S3 Secret holds. */
+    public static EmbeddedS3 startS3(Path dir) {
+        return EmbeddedS3.start(dir, "127.0.0.1", 0, ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     }
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
-    }
-
-    public ConfigurableApplicationContext context() {
-        return context;
     }
 
     @Override

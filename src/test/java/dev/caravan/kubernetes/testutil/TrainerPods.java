@@ -10,7 +10,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -33,14 +36,21 @@ import dev.caravan.training.TrainingRequest;
 /**
  * Runs a TFJob's coordinator container as a kubelet would, minus the image: the real trainer, as a child JVM, with the
  * container's environment (Secret references resolved from the API server). An export trained once for the same
- * steps, batch size and learning rate is copied to the next job's {@code TF_EXPORT_DIR} instead of trained again.
+ * steps, batch size and learning rate is copied to the next job's {@code TF_EXPORT_DIR} instead of trained again, and
+ * {@link #pretrain} trains one ahead, in the background, while the test starts Caravan.
  */
 public final class TrainerPods implements Consumer<GenericKubernetesResource> {
 
     private final KubernetesClient client;
     private final String namespace;
     private final Path workDir;
-    private final Map<String, S3Location> trained = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<S3Location>> exports = new ConcurrentHashMap<>();
+    // One training at a time: two at once only fight over the cores.
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "trainer-pods");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean anyExport;
 
     public TrainerPods(KubernetesClient client, String namespace, Path workDir) {
@@ -52,6 +62,17 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
     /** After the first training, every job gets a copy of its export, whatever its settings: for timing runs. */
     public TrainerPods reusingAnyExport() {
         this.anyExport = true;
+        return this;
+    }
+
+    /** Starts training, in the background, the export that jobs with these settings will be given a copy of. */
+    public TrainerPods pretrain(S3Settings s3, S3Location dataDir, int steps, int batchSize, double learningRate) {
+        String key = key(steps, batchSize, learningRate);
+        String name = "pretrained-" + steps + "-" + batchSize + "-" + learningRate;
+        S3Location base = new S3Location(dataDir.bucket(), "pretrained/" + name + "/");
+        TrainingRequest request = new TrainingRequest(name, dataDir, base.resolve("model/"), base.resolve("export/"),
+                steps, batchSize, learningRate, Duration.ofMinutes(5));
+        exports.computeIfAbsent(key, k -> CompletableFuture.supplyAsync(() -> train(s3, request), background));
         return this;
     }
 
@@ -67,16 +88,30 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
                 Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
                 Integer.parseInt(env.get(TrainerEnvironment.TF_BATCH_SIZE)),
                 Double.parseDouble(env.get(TrainerEnvironment.TF_LEARNING_RATE)), Duration.ofMinutes(5));
-        String key = anyExport ? "any" : request.trainSteps() + "/" + request.batchSize() + "/" + request.learningRate();
-        S3Location before = trained.get(key);
+        String key = anyExport ? "any" : key(request.trainSteps(), request.batchSize(), request.learningRate());
+        CompletableFuture<S3Location> mine = new CompletableFuture<>();
+        CompletableFuture<S3Location> before = exports.putIfAbsent(key, mine);
         if (before != null) {
-            copy(s3, before, request.exportDir());
+            copy(s3, before.join(), request.exportDir());
             return;
         }
+        try {
+            mine.complete(train(s3, request));
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private S3Location train(S3Settings s3, TrainingRequest request) {
         new LocalTrainingBackend(workDir.resolve("runs"), s3, LocalTrainingBackend.currentJava(),
                 System.getProperty("java.class.path"), List.of("-Xmx768m", "-XX:+UseSerialGC"),
                 Map.of("TF_CPP_MIN_LOG_LEVEL", "2")).train(request, progress -> { });
-        trained.put(key, request.exportDir());
+        return request.exportDir();
+    }
+
+    private static String key(int steps, int batchSize, double learningRate) {
+        return steps + "/" + batchSize + "/" + learningRate;
     }
 
     /** The coordinator container's environment, with values from Secrets looked up as the kubelet does. */
