@@ -22,7 +22,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.FileSystemUtils;
 
@@ -139,7 +138,7 @@ class LeaderElectionTest {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
+    /** A replica's source; not a {@code @Configuration}, so that no component scan of the app ever picks it up. */
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(KubernetesSettings.class)
     @Import(LeaderElectionConfiguration.class)
