@@ -39,7 +39,8 @@ class PipelineEvents {
     @EventListener
     void on(RunEvent event) {
         String type = type(event);
-        if (type == null) {
+        // While Caravan stops, the routes that could hear an event are gone, and so is the endpoint to send it to.
+        if (type == null || !producer.getCamelContext().getStatus().isStarted()) {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
