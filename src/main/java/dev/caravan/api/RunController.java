@@ -26,7 +26,7 @@ import dev.caravan.pipeline.RunView;
 import dev.caravan.system.CaravanProperties;
 import dev.caravan.training.TrainingProgress;
 
-/** Runs over HTTP: list, get, submit, retry, resubmit, logs and training curves. */
+/** Runs over HTTP: list, get, submit, retry, resubmit, stop, logs and training curves. */
 @RestController
 @RequestMapping("/api/runs")
 class RunController {
@@ -79,6 +79,13 @@ class RunController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     RunOperations.Submission resubmit(@PathVariable String name, @RequestBody(required = false) SubmitRequest request) {
         return operations.resubmit(name, request == null ? Map.of() : request.settings(), "api resubmit of " + name);
+    }
+
+    /** Stops a run: 202 with what happens next; the run is STOPPED once its step lets go. */
+    @PostMapping("/{name}/stop")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    RunOperations.StopRequest stop(@PathVariable String name) {
+        return operations.stop(name, "a request through the API");
     }
 
     @GetMapping("/{name}/scalars")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Retrains models when new data lands in a bucket, and serves them through TensorFlow Serving's APIs.",
         subcommands = {ServerCommand.class, DemoCommand.class, PredictCommand.class, ListCommand.class,
                 GetCommand.class, RunCommands.Submit.class, RunCommands.Logs.class, RunCommands.Retry.class,
-                RunCommands.Resubmit.class, ModelCommands.Models.class, ModelCommands.Promote.class,
+                RunCommands.Resubmit.class, RunCommands.Stop.class, ModelCommands.Models.class, ModelCommands.Promote.class,
                 ModelCommands.Rollback.class, ScheduleCommands.class, ManifestsCommand.class, EnvCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./caravan demo            drop MNIST into the bucket and watch it retrain, serve and answer",
                 "  ./caravan server          run the service (API on :8080, S3 on :9000, gRPC :8500, REST :8501)",

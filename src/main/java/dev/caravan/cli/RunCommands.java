@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The commands that start runs: submit, retry, resubmit; and logs. */
+/** The commands that start and stop runs: submit, retry, resubmit, stop; and logs. */
 final class RunCommands {
 
     private RunCommands() {
@@ -68,6 +68,32 @@ final class RunCommands {
         }
     }
 
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Stops a run: a waiting one does not start; a running one ends STOPPED, its training killed.",
+                    "A run that is promoting finishes (it smoke-tests what it promoted). Retry goes on where it stopped."},
+            footer = {"", "Examples:", "  ./caravan stop mnist-3f2a9c0d1e", "  ./caravan stop mnist-3f2a9c0d1e --wait"})
+    static class Stop extends ApiCommand {
+
+        @Parameters(paramLabel = "RUN")
+        String run;
+
+        @Option(names = "--wait", description = "Wait until the run has ended; exit 0 only if it ended STOPPED.")
+        boolean wait;
+
+        @Override
+        int run(ApiClient api, PrintWriter out) throws InterruptedException {
+            JsonNode stop = api.post("api/runs/" + run + "/stop", null);
+            if (!output.printed(out, stop)) {
+                out.println(stop.path("message").asText());
+                out.flush();
+            }
+            if (!wait || "DROPPED".equals(stop.path("state").asText())) {
+                return 0;
+            }
+            return "STOPPED".equals(new RunWatch(api, out).follow(run)) ? 0 : 1;
+        }
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the trainer's log of a run.",
             footer = {"", "Examples:", "  ./caravan logs mnist-3f2a9c0d1e", "  ./caravan logs -f mnist-3f2a9c0d1e"})
     static class Logs extends ApiCommand {
@@ -96,6 +122,6 @@ final class RunCommands {
                     ? "waits for the run of " + submission.path("model").asText() + " that is going" : "started");
             out.flush();
         }
-        return watch ? new RunWatch(api, out).follow(run) : 0;
+        return !watch ? 0 : "PROMOTED".equals(new RunWatch(api, out).follow(run)) ? 0 : 1;
     }
 }

@@ -7,20 +7,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.caravan.pipeline.RunEvent;
-import dev.caravan.training.TrainingProgress;
 
-/** Prints a run as it goes: each step starting and ending, and a progress bar while it trains. */
+/** Prints a run of this process as it goes, from its events: each step starting and ending, and a progress bar. */
 class RunProgress {
 
-    private static final int BAR = 30;
-
-    private final PrintWriter out;
-    private final boolean terminal = System.console() != null;
-    private int lastPrintedTenth = -1;
-    private boolean barOpen;
+    private final ProgressBar progress;
 
     RunProgress(PrintWriter out) {
-        this.out = out;
+        this.progress = new ProgressBar(out);
     }
 
     /** Prints events until the run ends, and returns its end; fails when nothing ends within {@code timeout}. */
@@ -29,7 +23,7 @@ class RunProgress {
         while (System.nanoTime() < deadline) {
             RunEvent event = events.poll(1, TimeUnit.SECONDS);
             if (event instanceof RunEvent.RunFinished finished) {
-                endBar();
+                progress.end();
                 return finished;
             }
             if (event != null) {
@@ -41,44 +35,14 @@ class RunProgress {
 
     private void print(RunEvent event) {
         if (event instanceof RunEvent.RunStarted started) {
-            line("Run " + started.run() + " started for snapshot " + started.snapshot().substring(0, 12) + "...");
+            progress.line("Run " + started.run() + " started for snapshot " + started.snapshot().substring(0, 12) + "...");
         } else if (event instanceof RunEvent.StepStarted step) {
-            line(String.format("  %-13s started", step.step()));
+            progress.line(String.format("  %-13s started", step.step()));
         } else if (event instanceof RunEvent.StepFinished step) {
-            line(String.format(Locale.ROOT, "  %-13s %-9s %6.1f s  %s", step.step(), step.status(),
+            progress.line(String.format(Locale.ROOT, "  %-13s %-9s %6.1f s  %s", step.step(), step.status(),
                     step.duration().toMillis() / 1000.0, step.message()));
-        } else if (event instanceof RunEvent.TrainingProgressed progress) {
-            bar(progress.progress());
+        } else if (event instanceof RunEvent.TrainingProgressed trained) {
+            progress.show(trained.progress());
         }
-        out.flush();
-    }
-
-    private void bar(TrainingProgress progress) {
-        int total = Math.max(progress.totalSteps(), 1);
-        int filled = (int) ((long) BAR * progress.step() / total);
-        String text = String.format(Locale.ROOT, "  train         [%s%s] %5d/%d  loss %.4f  accuracy %.4f",
-                "#".repeat(filled), ".".repeat(BAR - filled), progress.step(), total, progress.loss(), progress.accuracy());
-        if (terminal) {
-            out.print("\r" + text);
-            barOpen = true;
-        } else {
-            int tenth = (int) (10L * progress.step() / total);
-            if (tenth != lastPrintedTenth) {
-                lastPrintedTenth = tenth;
-                out.println(text);
-            }
-        }
-    }
-
-    private void endBar() {
-        if (barOpen) {
-            out.println();
-            barOpen = false;
-        }
-    }
-
-    private void line(String text) {
-        endBar();
-        out.println(text);
     }
 }

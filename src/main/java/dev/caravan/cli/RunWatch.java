@@ -2,53 +2,65 @@ package dev.caravan.cli;
 
 import java.io.PrintWriter;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Follows a run through the API until it ends, printing each step as it ends and the training progress. */
+import dev.caravan.training.TrainingProgress;
+
+/** Follows a run through the API until it ends: each step as it ends, and a progress bar while it trains. */
 class RunWatch {
 
     private final ApiClient api;
-    private final PrintWriter out;
+    private final ProgressBar progress;
     private final Map<String, String> printed = new HashMap<>();
 
     RunWatch(ApiClient api, PrintWriter out) {
         this.api = api;
-        this.out = out;
+        this.progress = new ProgressBar(out);
     }
 
-    /** Returns 0 when the run was promoted, 1 when it was rejected or failed. */
-    int follow(String run) throws InterruptedException {
+    /** Waits for the run to end and returns its outcome: PROMOTED, REJECTED, FAILED or STOPPED. */
+    String follow(String run) throws InterruptedException {
         int lastStep = -1;
         while (true) {
             JsonNode view = lookUp(run);
             if (view != null) {
+                boolean training = false;
                 for (JsonNode step : view.path("steps")) {
+                    String name = step.path("name").asText();
                     String status = step.path("status").asText();
-                    if (!status.equals(printed.put(step.path("name").asText(), status)) && !"STARTED".equals(status)) {
-                        out.printf("  %-13s %-10s %s%n", step.path("name").asText(), status, step.path("message").asText(""));
+                    training = "train".equals(name) && "STARTED".equals(status);
+                    if (!status.equals(printed.put(name, status)) && !"STARTED".equals(status)) {
+                        progress.line(String.format("  %-13s %-10s %s", name, status, step.path("message").asText("")));
                     }
                 }
-                JsonNode scalars = api.get("api/runs/" + run + "/scalars");
-                JsonNode last = scalars.size() == 0 ? null : scalars.get(scalars.size() - 1);
-                if (last != null && last.path("step").asInt() != lastStep && view.path("run").path("endedAt").isNull()) {
-                    lastStep = last.path("step").asInt();
-                    out.printf(Locale.ROOT, "  train         step %d  loss %.4f  accuracy %.4f%n", lastStep,
-                            last.path("loss").asDouble(), last.path("accuracy").asDouble());
-                }
-                out.flush();
                 JsonNode ended = view.path("run");
                 if (!ended.path("endedAt").isNull() && !ended.path("endedAt").isMissingNode()) {
-                    out.printf("%s: %s %s %s%n", run, ended.path("status").asText(), ended.path("outcome").asText(""),
-                            ended.path("message").asText(""));
-                    out.flush();
-                    return "PROMOTED".equals(ended.path("outcome").asText()) ? 0 : 1;
+                    progress.line(String.format("%s: %s %s %s", run, ended.path("status").asText(),
+                            ended.path("outcome").asText(""), ended.path("message").asText("")));
+                    return ended.path("outcome").asText(ended.path("status").asText());
+                }
+                if (training) {
+                    lastStep = showTraining(run, lastStep);
                 }
             }
             Thread.sleep(1000);
         }
+    }
+
+    private int showTraining(String run, int lastStep) {
+        JsonNode scalars = api.get("api/runs/" + run + "/scalars");
+        if (scalars.size() == 0) {
+            return lastStep;
+        }
+        JsonNode last = scalars.get(scalars.size() - 1);
+        int step = last.path("step").asInt();
+        if (step != lastStep) {
+            progress.show(new TrainingProgress(step, last.path("totalSteps").asInt(step), last.path("loss").asDouble(),
+                    last.path("accuracy").asDouble()));
+        }
+        return step;
     }
 
     /** The run, or null while its job has not recorded it yet. */

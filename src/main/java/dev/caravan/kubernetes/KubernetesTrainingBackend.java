@@ -2,6 +2,7 @@ package dev.caravan.kubernetes;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +72,23 @@ final class KubernetesTrainingBackend implements TrainingBackend {
             return new TrainingResult(request.exportDir(), last, Duration.between(started, Instant.now()));
         } catch (IllegalArgumentException | KubernetesException e) {
             throw new TrainingException(e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the run's job, and with it its pods; the {@code train} call watching it then fails. */
+    @Override
+    public boolean cancel(String runName) {
+        try {
+            GenericKubernetesResource job = api.call("read " + kind + " " + runName, () -> jobs().withName(runName).get());
+            Map<String, String> labels = job == null ? null : job.getMetadata().getLabels();
+            if (labels == null || !runName.equals(labels.get(Names.RUN))) {
+                return false;
+            }
+            api.run("delete " + kind + " " + runName, () -> jobs().withName(runName).delete());
+            log.info("Deleted {} {}: its run was asked to stop", kind, runName);
+            return true;
+        } catch (KubernetesException e) {
+            throw new TrainingException("cannot stop " + kind + " " + runName + ": " + e.getMessage(), e);
         }
     }
 

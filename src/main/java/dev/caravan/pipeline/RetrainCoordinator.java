@@ -63,6 +63,11 @@ public class RetrainCoordinator {
         return !active.contains(model) && !waiting.containsKey(model);
     }
 
+    /** Drops the waiting follow-up named {@code run}; true if it waited. */
+    public synchronized boolean dropWaiting(String run) {
+        return waiting.values().removeIf(parameters -> RunNames.of(parameters).equals(run));
+    }
+
     @PreDestroy
     void stop() {
         workers.shutdownNow();

@@ -31,10 +31,12 @@ class RetrainJobConfiguration {
 
     private final JobRepository jobs;
     private final StepMessages messages;
+    private final RunStops stops;
 
-    RetrainJobConfiguration(JobRepository jobs, StepMessages messages) {
+    RetrainJobConfiguration(JobRepository jobs, StepMessages messages, RunStops stops) {
         this.jobs = jobs;
         this.messages = messages;
+        this.stops = stops;
     }
 
     @Bean
@@ -78,7 +80,7 @@ class RetrainJobConfiguration {
 
     @Bean
     Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, CaravanProperties properties) {
-        return step("train", new TrainTasklet(training, runs, events, properties.training()));
+        return step("train", new TrainTasklet(training, runs, events, stops, properties.training()));
     }
 
     @Bean
@@ -100,6 +102,7 @@ class RetrainJobConfiguration {
 
     private Step step(String name, Tasklet tasklet) {
         // Steps run for minutes: no database transaction is held open around them; what they record commits at once.
-        return new StepBuilder(name, jobs).tasklet(tasklet, new ResourcelessTransactionManager()).listener(messages).build();
+        return new StepBuilder(name, jobs).tasklet(tasklet, new ResourcelessTransactionManager())
+                .listener(stops).listener(messages).build();
     }
 }

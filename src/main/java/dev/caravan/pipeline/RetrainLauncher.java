@@ -105,6 +105,10 @@ public class RetrainLauncher {
         if (job.getStatus().isUnsuccessful()) {
             return failureMessage(job);
         }
+        if (job.getStatus() == BatchStatus.STOPPED) {
+            return job.getStepExecutions().stream().filter(step -> step.getStatus() == BatchStatus.STOPPED)
+                    .findFirst().map(step -> step.getStepName() + ": " + StepMessages.of(step)).orElse("stopped");
+        }
         return job.getStepExecutions().stream()
                 .max(Comparator.comparing(StepExecution::getId))
                 .map(step -> step.getStepName() + ": " + StepMessages.of(step))

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /**
  * A retrain run as users see it: its name, the model and data snapshot, where it stands, and what it produced.
- * {@code outcome} says how a finished run ended: PROMOTED, REJECTED (below the gate) or FAILED.
+ * {@code outcome} says how a finished run ended: PROMOTED, REJECTED (below the gate), FAILED or STOPPED (on request).
  */
 public record Run(
         String name,

@@ -16,15 +16,18 @@ class RunLifecycle implements JobExecutionListener {
     static final String PROMOTED = "PROMOTED";
     static final String REJECTED = "REJECTED";
     static final String FAILED = "FAILED";
+    static final String STOPPED = "STOPPED";
 
     private final RunStore runs;
     private final ModelRegistry registry;
     private final ApplicationEventPublisher events;
+    private final RunStops stops;
 
-    RunLifecycle(RunStore runs, ModelRegistry registry, ApplicationEventPublisher events) {
+    RunLifecycle(RunStore runs, ModelRegistry registry, ApplicationEventPublisher events, RunStops stops) {
         this.runs = runs;
         this.registry = registry;
         this.events = events;
+        this.stops = stops;
     }
 
     @Override
@@ -40,6 +43,7 @@ class RunLifecycle implements JobExecutionListener {
         String outcome = outcome(job);
         String message = RetrainLauncher.summary(job);
         runs.ended(run.runName(), job.getStatus().name(), outcome, message);
+        stops.clear(run.runName());
         if (FAILED.equals(outcome)) {
             registry.byRun(run.runName()).filter(v -> v.state() == ModelVersion.State.CANDIDATE)
                     .ifPresent(v -> registry.reject(v.model(), v.version(), "run " + run.runName() + " failed: " + message));
@@ -50,6 +54,9 @@ class RunLifecycle implements JobExecutionListener {
     private static String outcome(JobExecution job) {
         if (job.getStatus() == BatchStatus.COMPLETED) {
             return REJECTED.equals(job.getExitStatus().getExitCode()) ? REJECTED : PROMOTED;
+        }
+        if (job.getStatus() == BatchStatus.STOPPED) {
+            return STOPPED;
         }
         return job.getStatus().isUnsuccessful() ? FAILED : null;
     }

@@ -1,20 +1,26 @@
 package dev.caravan.pipeline;
 
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
 import dev.caravan.storage.S3Location;
 import dev.caravan.system.CaravanProperties;
+import dev.caravan.training.TrainingBackend;
 import dev.caravan.trigger.Snapshot;
 import dev.caravan.trigger.SnapshotStore;
 
-/** What users do to runs: submit one on the data there now, retry a failed one, resubmit one with other settings. */
+/**
+ * What users do to runs: submit one on the data there now, retry a failed one, resubmit one with other settings,
+ * stop one.
+ */
 @Service
 public class RunOperations {
 
@@ -26,14 +32,18 @@ public class RunOperations {
     private final RetrainCoordinator coordinator;
     private final RunStore runs;
     private final JobExplorer explorer;
+    private final RunStops stops;
+    private final TrainingBackend training;
     private final CaravanProperties properties;
 
-    public RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
-                         CaravanProperties properties) {
+    RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
+                  RunStops stops, TrainingBackend training, CaravanProperties properties) {
         this.snapshots = snapshots;
         this.coordinator = coordinator;
         this.runs = runs;
         this.explorer = explorer;
+        this.stops = stops;
+        this.training = training;
         this.properties = properties;
     }
 
@@ -73,6 +83,41 @@ public class RunOperations {
                     + "change a setting (-p trainSteps=2000) or retry it");
         }
         return submit(run.snapshot(), 0, settings, origin);
+    }
+
+    /**
+     * Stops a run: a follow-up that waits is dropped; a running run ends STOPPED, its training killed at once or its
+     * current step let finish. It can be retried from the step where it stopped.
+     */
+    public StopRequest stop(String name, String origin) {
+        if (coordinator.dropWaiting(name)) {
+            return new StopRequest(name, "DROPPED", "run " + name + " was waiting behind the model's current run; it"
+                    + " will not start");
+        }
+        Run run = find(name);
+        JobExecution execution = explorer.getJobExecution(run.jobExecutionId());
+        if (run.endedAt() != null || execution == null || !execution.isRunning()) {
+            throw new IllegalStateException("run " + name + " is not going (" + run.status()
+                    + (run.outcome() == null ? "" : " " + run.outcome()) + "); there is nothing to stop");
+        }
+        String step = execution.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
+                .map(StepExecution::getStepName).orElse("prepare");
+        if (RunStops.UNSTOPPABLE.contains(step)) {
+            throw new IllegalStateException("run " + name + " is in step " + step + ": a run that promotes its model "
+                    + "also smoke-tests it, so it is not stopped now; it ends in seconds, and 'caravan rollback "
+                    + run.model() + "' puts the previous version back");
+        }
+        stops.request(name, "stopped by " + origin);
+        if ("train".equals(step) && training.cancel(name)) {
+            return new StopRequest(name, "STOPPING", "the training of run " + name + " was stopped; the run ends"
+                    + " STOPPED, and 'caravan retry " + name + "' trains it again");
+        }
+        return new StopRequest(name, "STOPPING", "run " + name + " stops when its step " + step + " ends; 'caravan"
+                + " retry " + name + "' goes on from there");
+    }
+
+    /** What became of a stop: DROPPED (it waited) or STOPPING (it runs, and ends STOPPED). */
+    public record StopRequest(String run, String state, String message) {
     }
 
     private Submission submit(String snapshot, int objects, Map<String, String> settings, String origin) {

@@ -3,6 +3,7 @@ package dev.caravan.pipeline;
 import java.time.Duration;
 import java.time.LocalDateTime;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.StepExecutionListener;
@@ -42,14 +43,16 @@ class StepMessages implements StepExecutionListener {
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        if (!step.getFailureExceptions().isEmpty()) {
+        boolean stopped = step.getStatus() == BatchStatus.STOPPED;
+        if (!stopped && !step.getFailureExceptions().isEmpty()) {
             Throwable failure = step.getFailureExceptions().get(0);
             Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
             String message = failure.getMessage() != null ? failure.getMessage() : root.toString();
             step.getExecutionContext().putString(MESSAGE, message);
         }
         LocalDateTime start = step.getStartTime() == null ? LocalDateTime.now() : step.getStartTime();
-        String status = step.getFailureExceptions().isEmpty() ? step.getExitStatus().getExitCode() : "FAILED";
+        String status = stopped ? "STOPPED"
+                : step.getFailureExceptions().isEmpty() ? step.getExitStatus().getExitCode() : "FAILED";
         events.publishEvent(new RunEvent.StepFinished(RunContext.of(step).runName(), step.getStepName(), status,
                 Duration.between(start, LocalDateTime.now()), of(step)));
         return null;

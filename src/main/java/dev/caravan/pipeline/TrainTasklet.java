@@ -1,6 +1,7 @@
 package dev.caravan.pipeline;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -10,6 +11,8 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import dev.caravan.system.CaravanProperties;
 import dev.caravan.training.TrainingBackend;
+import dev.caravan.training.TrainingException;
+import dev.caravan.training.TrainingProgress;
 import dev.caravan.training.TrainingRequest;
 import dev.caravan.training.TrainingResult;
 
@@ -19,13 +22,15 @@ class TrainTasklet implements Tasklet {
     private final TrainingBackend training;
     private final RunStore runs;
     private final ApplicationEventPublisher events;
+    private final RunStops stops;
     private final CaravanProperties.Training settings;
 
-    TrainTasklet(TrainingBackend training, RunStore runs, ApplicationEventPublisher events,
+    TrainTasklet(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, RunStops stops,
                  CaravanProperties.Training settings) {
         this.training = training;
         this.runs = runs;
         this.events = events;
+        this.stops = stops;
         this.settings = settings;
     }
 
@@ -36,10 +41,23 @@ class TrainTasklet implements Tasklet {
                 chunk.getStepContext().getStepExecution().getJobParameters(), settings);
         TrainingRequest request = new TrainingRequest(run.runName(), run.dataDir(), run.modelDir(), run.exportDir(),
                 effective.steps(), effective.batchSize(), effective.learningRate(), effective.timeout());
-        TrainingResult result = training.train(request, progress -> {
-            runs.addScalar(run.runName(), progress);
-            events.publishEvent(new RunEvent.TrainingProgressed(run.runName(), progress));
-        });
+        TrainingResult result;
+        try {
+            result = training.train(request, progress -> {
+                runs.addScalar(run.runName(), progress);
+                events.publishEvent(new RunEvent.TrainingProgressed(run.runName(), progress));
+            });
+        } catch (TrainingException e) {
+            // A training cut short because the run was asked to stop is a stop, not a failure: retry goes on from here.
+            Optional<String> stop = stops.requested(run.runName());
+            if (stop.isEmpty()) {
+                throw e;
+            }
+            RunStops.stop(chunk.getStepContext().getStepExecution(), stop.get() + "; the training was stopped at step "
+                    + runs.scalars(run.runName()).stream().mapToInt(TrainingProgress::step).max().orElse(0)
+                    + " of " + effective.steps());
+            return RepeatStatus.FINISHED;
+        }
         StepMessages.say(chunk, String.format(Locale.ROOT, "%d steps in %.1f s, loss %.4f, batch accuracy %.4f; exported to %s",
                 result.last().step(), result.duration().toMillis() / 1000.0, result.last().loss(),
                 result.last().accuracy(), result.export()));

@@ -4,11 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/**
- * What a fire does while a run of the schedule's model is still going. A running run is never stopped: Caravan has
- * no way to stop a training under way (a child JVM or a TFJob that a step waits for), so the policies decide only
- * about the request this fire makes.
- */
+/** What a fire does while a run of the schedule's model is still going, as a Kubernetes CronJob's policy does. */
 public enum ConcurrencyPolicy {
 
     /** Submit anyway: the request waits as the model's follow-up and starts when the run going ends. */
@@ -18,8 +14,8 @@ public enum ConcurrencyPolicy {
     FORBID("Forbid"),
 
     /**
-     * Replace the model's waiting follow-up with this fire's request, so what runs next is this fire's data and
-     * settings, whatever waited before. The run going is not stopped.
+     * Stop the run going (as {@code caravan stop} does; a run already promoting finishes) and make this fire's request
+     * the model's follow-up in place of any that waited, so what runs next is this fire's data and settings.
      */
     REPLACE("Replace");
 

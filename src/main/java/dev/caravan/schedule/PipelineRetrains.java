@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import dev.caravan.pipeline.RetrainCoordinator;
 import dev.caravan.pipeline.RetrainRequest;
 import dev.caravan.pipeline.Run;
+import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.system.CaravanProperties;
@@ -18,12 +19,15 @@ import dev.caravan.trigger.SnapshotStore;
 class PipelineRetrains implements Retrains {
 
     private final RetrainCoordinator coordinator;
+    private final RunOperations operations;
     private final RunStore runs;
     private final SnapshotStore snapshots;
     private final CaravanProperties properties;
 
-    PipelineRetrains(RetrainCoordinator coordinator, RunStore runs, SnapshotStore snapshots, CaravanProperties properties) {
+    PipelineRetrains(RetrainCoordinator coordinator, RunOperations operations, RunStore runs, SnapshotStore snapshots,
+                     CaravanProperties properties) {
         this.coordinator = coordinator;
+        this.operations = operations;
         this.runs = runs;
         this.snapshots = snapshots;
         this.properties = properties;
@@ -48,6 +52,11 @@ class PipelineRetrains implements Retrains {
     @Override
     public Optional<Run> lastCompleted(String model) {
         return runs.list("COMPLETED", model, null, 1).stream().findFirst();
+    }
+
+    @Override
+    public void stop(String run, String origin) {
+        operations.stop(run, origin);
     }
 
     @Override

@@ -22,6 +22,13 @@ interface Retrains {
     /** The newest run of {@code model} that completed (promoted or rejected by the gate). */
     Optional<Run> lastCompleted(String model);
 
+    /**
+     * Stops {@code run}, as {@code caravan stop} does.
+     *
+     * @throws IllegalStateException when the run cannot be stopped now, saying why
+     */
+    void stop(String run, String origin);
+
     /** Starts the request now, or keeps it as the model's follow-up in place of any that waited. */
     RetrainCoordinator.Admission submit(RetrainRequest request);
 }

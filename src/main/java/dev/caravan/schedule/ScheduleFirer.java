@@ -15,8 +15,8 @@ import dev.caravan.trigger.Snapshot;
  * Decides what one fire of a schedule does, in this order. A fire is MISSED when a later fire of the schedule is
  * due as well (only the latest due fire may run, so a backlog runs once) or when no fire was due within the
  * starting deadline; under Forbid it is FORBIDDEN while the model has a run going or waiting; it is SKIPPED when the
- * data frozen now is the snapshot of the model's last completed run; else it submits a retrain on that snapshot and
- * is FIRED. "Now" is the clock's, so each rule is tested without waiting.
+ * data frozen now is the snapshot of the model's last completed run; else it submits a retrain on that snapshot (under
+ * Replace after stopping the model's run that is going) and is FIRED. "Now" is the clock's, so each rule is tested without waiting.
  */
 final class ScheduleFirer {
 
@@ -73,9 +73,24 @@ final class ScheduleFirer {
                     + " of " + snapshot.location() + " is the one run " + last.get().name() + " completed on");
         }
         String run = RetrainLauncher.runName(schedule.model(), snapshot.hash(), schedule.parameters());
+        String stopped = schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE ? stopGoingRun(schedule) : "";
         Admission admission = retrains.submit(new RetrainRequest(schedule.model(), snapshot.hash(),
                 schedule.parameters(), "schedule " + schedule.name()));
-        return fire.end(Outcome.FIRED, run, catchUp + admitted(schedule, admission, snapshot));
+        return fire.end(Outcome.FIRED, run, catchUp + stopped + admitted(schedule, admission, snapshot));
+    }
+
+    /** Under Replace: stops the model's run that is going, so this fire's request runs in its place. */
+    private String stopGoingRun(Schedule schedule) {
+        Optional<String> going = retrains.running(schedule.model());
+        if (going.isEmpty()) {
+            return "";
+        }
+        try {
+            retrains.stop(going.get(), "schedule " + schedule.name() + " (policy Replace)");
+            return "stopped run " + going.get() + "; ";
+        } catch (IllegalStateException e) {
+            return "did not stop run " + going.get() + " (" + e.getMessage() + "); ";
+        }
     }
 
     private static boolean withinDeadline(Schedule schedule, FireTimes times, Instant now) {
@@ -91,7 +106,7 @@ final class ScheduleFirer {
         String going = retrains.running(schedule.model()).map(run -> "run " + run)
                 .orElse("the run of " + schedule.model() + " that is going");
         return schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE
-                ? "replaced the follow-up waiting behind " + going + " with " + data + "; a running run is not stopped"
+                ? "replaced the follow-up waiting behind " + going + " with " + data
                 : "waits on " + data + " as the follow-up of " + going;
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.caravan.storage.ObjectStore;
@@ -76,6 +77,26 @@ public final class LocalTrainingBackend implements TrainingBackend {
         } catch (UncheckedIOException e) {
             throw new TrainingException(e.getMessage() + "; check the run folder " + run.dir(), e);
         }
+    }
+
+    /** Kills the run's trainer and what it started; the {@code train} call that follows it then fails. */
+    @Override
+    public boolean cancel(String runName) {
+        RunFolder run = RunFolder.create(runsDir, runName);
+        Optional<TrainerProcess> trainer = TrainerProcess.adopt(run, runName, TRAINER_CLASS);
+        if (trainer.isEmpty()) {
+            return false;
+        }
+        run.appendToLog(String.format("%n=== %s stopping the trainer of run %s (pid %d): the run was asked to stop%n",
+                Instant.now(), runName, trainer.get().pid()));
+        try {
+            trainer.get().killTree();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted while stopping the trainer of run " + runName + " (pid "
+                    + trainer.get().pid() + "); stop it by hand", e);
+        }
+        return true;
     }
 
     private TrainingResult train(TrainingRequest request, TrainingListener listener, RunFolder run,

@@ -13,4 +13,12 @@ public interface TrainingBackend {
      * @throws TrainingException when training fails, crashes or runs out of time; its message says why and what to do
      */
     TrainingResult train(TrainingRequest request, TrainingListener listener);
+
+    /**
+     * Ends the training of {@code runName} that is under way, if there is one: the {@code train} call waiting for it
+     * then fails. True if a training was found and ended.
+     *
+     * @throws TrainingException when it was found but could not be ended; its message says what to do
+     */
+    boolean cancel(String runName);
 }

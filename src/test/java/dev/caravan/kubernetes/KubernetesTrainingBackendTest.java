@@ -118,6 +118,27 @@ class KubernetesTrainingBackendTest {
     }
 
     @Test
+    void cancelDeletesTheRunsTfJobAndTheTrainingWaitingForItEnds() throws Exception {
+        TrainingRequest request = KubernetesFixtures.request("mnist-gggggggggg");
+        operator.runningForever();
+        ExecutorService steps = Executors.newCachedThreadPool();
+        try {
+            Future<TrainingResult> training = steps.submit(() -> backend.train(request, p -> { }));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jobs().stream().anyMatch(j -> j.getMetadata().getName().equals(request.runName())));
+
+            assertThat(backend.cancel(request.runName())).isTrue();
+
+            assertThatThrownBy(() -> training.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TrainingException.class)
+                    .hasMessageContaining("TFJob mnist-gggggggggg was deleted");
+            assertThat(jobs()).noneMatch(j -> j.getMetadata().getName().equals(request.runName()));
+            assertThat(backend.cancel(request.runName())).as("nothing left to stop").isFalse();
+        } finally {
+            steps.shutdownNow();
+        }
+    }
+
+    @Test
     void aTfJobThatOutlivesTheDeadlineFailsTheTraining() {
         operator.runningForever();
         TrainingRequest quick = new TrainingRequest("mnist-dddddddddd", KubernetesFixtures.request("x").dataDir(),

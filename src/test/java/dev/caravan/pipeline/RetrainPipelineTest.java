@@ -85,6 +85,9 @@ class RetrainPipelineTest {
     RetrainLauncher launcher;
 
     @Autowired
+    RetrainCoordinator coordinator;
+
+    @Autowired
     RecordedRunEvents events;
 
     @LocalServerPort
@@ -258,6 +261,40 @@ class RetrainPipelineTest {
         assertThat(metrics).contains("caravan_runs_total{outcome=\"PROMOTED\"", "caravan_step_duration_seconds_count{",
                 "caravan_trigger_lag_seconds_count");
         assertThat(openapi).contains("/api/runs", "/api/models/{name}/rollback");
+    }
+
+    @Test
+    @Order(11)
+    void stopEndsATrainingAtOnceAndDropsTheRunThatWaited() throws Exception {
+        // given: a long training under way, and another run of the model waiting behind it
+        String going = runOf(cli("submit", "-p", "trainSteps=100000", "-o", "json"));
+        await().atMost(RUN_TIMEOUT).until(() -> !runs.scalars(going).isEmpty());
+        long trainer = Long.parseLong(Files.readAllLines(home.resolve("runs").resolve(going).resolve("trainer.pid"))
+                .stream().filter(line -> line.startsWith("pid=")).findFirst().orElseThrow().substring(4));
+        String waiting = runOf(cli("submit", "-p", "trainSteps=100001", "-o", "json"));
+
+        // when
+        String dropped = cli("stop", waiting);
+        String stopped = cli("stop", going, "--wait");
+
+        // then: the trainer is gone, the run is STOPPED with where it stopped, the waiting one never starts
+        assertThat(dropped).contains("run " + waiting + " was waiting", "it will not start");
+        assertThat(stopped).contains("the training of run " + going + " was stopped", going + ": STOPPED STOPPED");
+        assertThat(ProcessHandle.of(trainer).filter(ProcessHandle::isAlive)).isEmpty();
+        Run run = runs.find(going).orElseThrow();
+        assertThat(run.status()).isEqualTo("STOPPED");
+        assertThat(run.message()).startsWith("train: stopped by a request through the API; the training was stopped at"
+                + " step ").endsWith(" of 100000");
+        assertThat(queries.get(going).orElseThrow().steps()).extracting(StepView::name).containsExactly(
+                "prepare", "validateData", "tensorboard", "train");
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.idle("mnist"));
+        assertThat(runs.find(waiting)).isEmpty();
+        assertThat(serving.servingVersion("mnist")).hasValue(4);
+        assertThat(cli("stop", going)).contains("run " + going + " is not going (STOPPED STOPPED)");
+    }
+
+    private static String runOf(String submission) throws java.io.IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(submission).path("run").asText();
     }
 
     private String cli(String... args) {

@@ -15,6 +15,8 @@ import dev.caravan.trigger.Snapshot;
 final class FakeRetrains implements Retrains {
 
     final List<RetrainRequest> submitted = new ArrayList<>();
+    final List<String> stopped = new ArrayList<>();
+    RuntimeException stopFailure;
     boolean idle = true;
     String running;
     Snapshot data = data("etag-1");
@@ -62,6 +64,14 @@ final class FakeRetrains implements Retrains {
     @Override
     public Optional<Run> lastCompleted(String model) {
         return Optional.ofNullable(lastCompleted);
+    }
+
+    @Override
+    public void stop(String run, String origin) {
+        if (stopFailure != null) {
+            throw stopFailure;
+        }
+        stopped.add(run);
     }
 
     @Override

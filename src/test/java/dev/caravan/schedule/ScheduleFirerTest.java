@@ -77,15 +77,39 @@ class ScheduleFirerTest {
     }
 
     @Test
-    void replaceMakesThisFiresRequestTheFollowUpAndLeavesTheRunningRunAlone() {
+    void replaceStopsTheRunGoingAndMakesThisFiresRequestTheFollowUp() {
         retrains.busyWith("mnist-3f2a9c0d1e");
 
         FireRecord fire = firer.fire(nightly(ConcurrencyPolicy.REPLACE), DUE, PREVIOUS);
 
         assertThat(fire.outcome()).isEqualTo(Outcome.FIRED);
-        assertThat(fire.reason()).contains("replaced the follow-up waiting behind run mnist-3f2a9c0d1e",
-                "a running run is not stopped");
+        assertThat(fire.reason()).startsWith("stopped run mnist-3f2a9c0d1e; ")
+                .contains("replaced the follow-up waiting behind run mnist-3f2a9c0d1e");
+        assertThat(retrains.stopped).containsExactly("mnist-3f2a9c0d1e");
         assertThat(retrains.submitted).hasSize(1);
+    }
+
+    @Test
+    void replaceStillSubmitsWhenTheRunGoingCannotBeStoppedAndSaysWhy() {
+        retrains.busyWith("mnist-3f2a9c0d1e");
+        retrains.stopFailure = new IllegalStateException("run mnist-3f2a9c0d1e is in step promote");
+
+        FireRecord fire = firer.fire(nightly(ConcurrencyPolicy.REPLACE), DUE, PREVIOUS);
+
+        assertThat(fire.outcome()).isEqualTo(Outcome.FIRED);
+        assertThat(fire.reason()).startsWith("did not stop run mnist-3f2a9c0d1e (run mnist-3f2a9c0d1e is in step promote); ");
+        assertThat(retrains.submitted).hasSize(1);
+    }
+
+    @Test
+    void replaceWithNoNewDataLeavesTheRunGoingAlone() {
+        retrains.busyWith("mnist-3f2a9c0d1e");
+        retrains.lastCompleted = FakeRetrains.completedRun("mnist-0a1b2c3d4e", retrains.data);
+
+        FireRecord fire = firer.fire(nightly(ConcurrencyPolicy.REPLACE), DUE, PREVIOUS);
+
+        assertThat(fire.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(retrains.stopped).isEmpty();
     }
 
     @Test
