@@ -36,7 +36,7 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
         // A client that gave up makes the answer moot; without a handler, answering it would throw.
         call.setOnCancelHandler(() -> { });
         try {
-            predictions.submit(request.getModelSpec(), request.getOutputFilterList(),
+            predictions.submit("grpc", request.getModelSpec(), request.getOutputFilterList(),
                     signature -> inputs(request, signature), new Responder(call));
         } catch (ServingError e) {
             call.onError(GrpcCalls.status(e));

@@ -22,25 +22,33 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
 
     private final ExportCache cache;
     private final ModelServerSettings settings;
+    private final ServingLatency latency;
     private final ServedModels models = new ServedModels();
     private Servers servers;
 
     /** A server that serves exports from S3 (and local folders). */
     public LocalServingBackend(ObjectStore store, Path cacheDir, ModelServerSettings settings) {
+        this(store, cacheDir, settings, ServingLatency.NONE);
+    }
+
+    /** A server that serves exports from S3 (and local folders) and reports each call's latency. */
+    public LocalServingBackend(ObjectStore store, Path cacheDir, ModelServerSettings settings, ServingLatency latency) {
         this.cache = new ExportCache(store, cacheDir);
         this.settings = settings;
+        this.latency = latency;
     }
 
     /** A server that serves local folders only, with {@link #serveDirectory}. */
     public LocalServingBackend(ModelServerSettings settings) {
         this.cache = null;
         this.settings = settings;
+        this.latency = ServingLatency.NONE;
     }
 
     /** Opens the gRPC and REST ports; models served before or after are answered from then on. */
     public synchronized void start() {
         if (servers == null) {
-            servers = Servers.start(settings, models);
+            servers = Servers.start(settings, models, latency);
         }
     }
 
@@ -105,9 +113,9 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
         // Up to this many predictions wait for a thread; beyond, clients are told to retry (RESOURCE_EXHAUSTED).
         private static final int MAX_QUEUED = 10_000;
 
-        static Servers start(ModelServerSettings settings, ServedModels models) {
+        static Servers start(ModelServerSettings settings, ServedModels models, ServingLatency latency) {
             BatchScheduler scheduler = new BatchScheduler(settings.predictionThreads(), settings.maxBatchRows(), MAX_QUEUED);
-            Predictions predictions = new Predictions(models, scheduler);
+            Predictions predictions = new Predictions(models, scheduler, latency);
             GrpcServer grpc = null;
             try {
                 grpc = GrpcServer.start(settings.host(), settings.grpcPort(), settings.predictionThreads(), models,

@@ -113,7 +113,7 @@ final class RestApi {
         JsonPredictRequest request = JsonPredictRequest.parse(body);
         spec.setSignatureName(request.signatureName());
         CompletableFuture<Response> answer = new CompletableFuture<>();
-        predictions.submit(spec.build(), List.of(), signature -> checked(request, signature),
+        predictions.submit("rest", spec.build(), List.of(), signature -> checked(request, signature),
                 new JsonResponder(request.rows(), answer));
         return answer;
     }

@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
 import dev.caravan.serving.ServingBackend;
@@ -37,11 +39,12 @@ class LocalRuntimeConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    LocalServingBackend servingBackend(CaravanProperties properties, ObjectStore store) {
+    LocalServingBackend servingBackend(CaravanProperties properties, ObjectStore store, MeterRegistry meters) {
         CaravanProperties.Serving serving = properties.serving();
         ModelServerSettings defaults = ModelServerSettings.defaults();
         return new LocalServingBackend(store, properties.home().resolve("serving"), new ModelServerSettings(
-                serving.host(), serving.grpcPort(), serving.restPort(), defaults.predictionThreads(), defaults.maxBatchRows()));
+                serving.host(), serving.grpcPort(), serving.restPort(), defaults.predictionThreads(), defaults.maxBatchRows()),
+                new ServingMetrics(meters));
     }
 
     /** The smoke test's gRPC client pays its one-time start-up cost here, not in the first run. */
