@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Operations at scale: 10,000 objects then a marker (time to the run's start, trigger heap), and the run list API
-# with 10,000 runs in the database (p50/p99). Usage: bench/operations.sh [objects]
+# Operations at scale: 1,000 then 10,000 objects and a marker (time to the run's start, listing, heap kept), the run list API
+# with 10,000 runs in the database (p50/p99). Usage: bench/operations.sh [count ...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -DskipTests package

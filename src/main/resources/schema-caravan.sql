@@ -51,15 +51,16 @@ CREATE TABLE IF NOT EXISTS caravan_model_version (
     CONSTRAINT caravan_model_version_run UNIQUE (run_name)
 );
 
--- Data snapshots: the objects (keys and ETags) a run trains on, frozen when its trigger fired.
+-- Data snapshots: the objects a run trains on, frozen when its trigger fired; the hash covers their keys and ETags.
 CREATE TABLE IF NOT EXISTS caravan_snapshot (
     hash VARCHAR(64) NOT NULL PRIMARY KEY,
     location VARCHAR(1024) NOT NULL,
-    objects CLOB NOT NULL,
     object_count INT NOT NULL,
     total_bytes BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
+-- Older databases also kept every key as JSON, in a column the hash makes redundant.
+ALTER TABLE caravan_snapshot DROP COLUMN IF EXISTS objects;
 
 -- Quartz's JDBC job store: the schedules and their triggers. The columns are Quartz 2.5.0's tables_h2.sql; only
 -- IF NOT EXISTS and inline constraints are added, so the tables survive every start (Boot's own initializer is off).

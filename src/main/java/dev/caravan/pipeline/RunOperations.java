@@ -51,7 +51,7 @@ public class RunOperations {
     public Submission submit(Map<String, String> settings, String origin) {
         S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
         Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
-        return submit(snapshot.hash(), snapshot.objects().size(), settings, origin);
+        return submit(snapshot.hash(), snapshot.objectCount(), settings, origin);
     }
 
     /** Runs a failed run again from the step that failed, with its parameters and context as they were. */

@@ -99,7 +99,7 @@ final class ScheduleFirer {
     }
 
     private String admitted(Schedule schedule, Admission admission, Snapshot snapshot) {
-        String data = "snapshot " + brief(snapshot.hash()) + " (" + snapshot.objects().size() + " objects)";
+        String data = "snapshot " + brief(snapshot.hash()) + " (" + snapshot.objectCount() + " objects)";
         if (admission == Admission.STARTED) {
             return "started on " + data;
         }

@@ -64,9 +64,13 @@ public final class ObjectStore implements AutoCloseable {
     /** Every object below a prefix, in key order. */
     public List<S3Object> list(S3Location prefix) {
         List<S3Object> objects = new ArrayList<>();
-        s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key()))
-                .contents().forEach(objects::add);
+        listing(prefix).forEach(objects::add);
         return objects;
+    }
+
+    /** Every object below a prefix, in key order, a page of up to 1000 at a time as it is iterated. */
+    public Iterable<S3Object> listing(S3Location prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key())).contents();
     }
 
     public boolean exists(S3Location object) {

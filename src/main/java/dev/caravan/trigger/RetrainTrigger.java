@@ -34,7 +34,7 @@ public class RetrainTrigger {
     public Snapshot freeze() {
         S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
         Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
-        log.info("Upload complete under {}: {} objects, {} bytes, snapshot {}", prefix, snapshot.objects().size(),
+        log.info("Upload complete under {}: {} objects, {} bytes, snapshot {}", prefix, snapshot.objectCount(),
                 snapshot.totalBytes(), snapshot.hash());
         return snapshot;
     }

@@ -36,6 +36,15 @@ class SnapshotTest {
                 .isNotEqualTo(Snapshot.of(S3Location.parse("s3://tfmnist/data/other/"), objects).hash());
     }
 
+    @Test
+    void aListingInKeyOrderIsSummedUpOneObjectAtATime() {
+        Snapshot listed = Snapshot.ofListing(prefix, List.of(entry("a", "\"1\""), entry("b", "\"2\"")));
+
+        assertThat(listed).isEqualTo(Snapshot.of(prefix, List.of(entry("b", "\"2\""), entry("a", "\"1\""))));
+        assertThat(listed.objectCount()).isEqualTo(2);
+        assertThat(listed.totalBytes()).isEqualTo(20);
+    }
+
     private static Snapshot.Entry entry(String key, String etag) {
         return new Snapshot.Entry(key, etag, 10);
     }
