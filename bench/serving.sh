@@ -18,4 +18,5 @@ if [[ ! -f target/test-classes/dev/caravan/bench/ServingBench.class || ! -d targ
 fi
 
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
-exec java ${JAVA_OPTS:-} -cp "target/test-classes:target/classes:target/lib/*" dev.caravan.bench.ServingBench "$@"
+# The launcher's JVM settings (./caravan); JAVA_OPTS="-XX:+UseG1GC" shows what the collector is worth.
+exec java ${JAVA_OPTS:--Xmx2g -XX:+UseParallelGC} -cp "target/test-classes:target/classes:target/lib/*" dev.caravan.bench.ServingBench "$@"

@@ -70,9 +70,14 @@ final class BenchClients {
         });
     }
 
+    /**
+     * The image as {@code tensor_content}, the raw bytes {@code tf.make_tensor_proto} makes of a NumPy array, as the
+     * classic {@code mnist_client} sends it; {@code -Dcaravan.bench.floatVal=true} sends typed {@code float_val}.
+     */
     private static PredictRequest request(float[] digit) {
         return PredictRequest.newBuilder().setModelSpec(ModelSpec.newBuilder().setName("mnist"))
-                .putInputs("x", Tensors.floatVal(digit, 1, 28, 28)).build();
+                .putInputs("x", Boolean.getBoolean("caravan.bench.floatVal") ? Tensors.floatVal(digit, 1, 28, 28)
+                        : Tensors.tensorContent(digit, 1, 28, 28)).build();
     }
 
     /** One keep-alive connection per client thread, or with {@code jdkHttp} a shared java.net.http client. */

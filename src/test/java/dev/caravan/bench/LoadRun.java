@@ -35,7 +35,16 @@ final class LoadRun {
     }
 
     /** Calls made and their latencies (nanoseconds, sorted) over some seconds. */
-    record Result(String name, double seconds, long[] latencies) {
+    record Result(String name, double seconds, long[] latencies, CpuUse cpu) {
+
+        Result(String name, double seconds, long[] latencies) {
+            this(name, seconds, latencies, null);
+        }
+
+        /** This result with the CPU its calls used. */
+        Result withCpu(CpuUse used) {
+            return new Result(name, seconds, latencies, used);
+        }
 
         long calls() {
             return latencies.length;
@@ -48,13 +57,15 @@ final class LoadRun {
         /** This result and another of the same calls, as if measured in one go. */
         Result plus(Result other) {
             long[] all = LongStream.concat(Arrays.stream(latencies), Arrays.stream(other.latencies)).sorted().toArray();
-            return new Result(name, seconds + other.seconds, all);
+            CpuUse both = cpu == null ? other.cpu : other.cpu == null ? cpu : cpu.plus(other.cpu);
+            return new Result(name, seconds + other.seconds, all, both);
         }
 
         @Override
         public String toString() {
-            return String.format("%-30s %8.0f calls/s   p50 %6.3f ms   p99 %6.3f ms   (%d calls in %.1f s)",
-                    name, perSecond(), percentile(0.50), percentile(0.99), calls(), seconds);
+            return String.format("%-30s %8.0f calls/s   p50 %6.3f ms   p99 %6.3f ms   (%d calls in %.1f s)%s",
+                    name, perSecond(), percentile(0.50), percentile(0.99), calls(), seconds,
+                    cpu == null ? "" : "\n    " + cpu.perCall(calls()));
         }
 
         private double percentile(double fraction) {
@@ -100,6 +111,7 @@ final class LoadRun {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
+                CpuUse.clientThreadEnded();
                 latencies[index] = Arrays.copyOf(own, count);
             }, "bench-" + name(index));
             workers.add(worker);

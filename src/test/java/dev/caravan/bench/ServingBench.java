@@ -1,5 +1,6 @@
 package dev.caravan.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +39,14 @@ public final class ServingBench {
         float[] digit = SampleDigits.load().get(0).pixels();
         Duration warmUp = Duration.ofSeconds(Math.max(2, options.seconds / 3));
         System.out.printf("model %s%n%d clients, batch-1 requests, %d s measured per line in %d interleaved rounds "
-                        + "after 2 rounds of %d s warm-up, %d cores (load average %.1f), gRPC client: %s, REST client: %s%n%n",
+                        + "after 2 rounds of %d s warm-up, %d cores (load average %.1f), gRPC client: %s, REST client: %s%n",
                 options.model != null ? model : "untrained CNN conv16-pool-conv32-pool-dense128-dense10 (" + model + ")",
                 options.concurrency, options.seconds, ROUNDS, warmUp.toSeconds(), Runtime.getRuntime().availableProcessors(),
                 loadAverage(),
                 options.grpcBlocking ? "blocking stubs" : "async stubs on " + options.grpcConnections + " connections", options.jdkHttp ? "java.net.http" : "keep-alive sockets");
+        System.out.printf("garbage collector: %s; CPU per call is the process's CPU time over the calls made, by thread "
+                + "group (other: collector, JIT compiler, TensorFlow's own threads)%n%n", ManagementFactory
+                .getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
 
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -89,8 +93,9 @@ public final class ServingBench {
         Map<String, LoadRun.Result> results = new LinkedHashMap<>();
         for (int round = 0; round < ROUNDS; round++) {
             for (Map.Entry<String, LoadRun.Load> phase : phases.entrySet()) {
+                CpuUse before = CpuUse.now();
                 LoadRun.Result result = phase.getValue().run(phase.getKey(), options.concurrency, slice);
-                results.merge(phase.getKey(), result, LoadRun.Result::plus);
+                results.merge(phase.getKey(), result.withCpu(CpuUse.now().minus(before)), LoadRun.Result::plus);
             }
         }
         return results;
