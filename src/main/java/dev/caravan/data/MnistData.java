@@ -33,15 +33,30 @@ public final class MnistData {
         return read(split, new LocalFiles(dir));
     }
 
+    /**
+     * Reads {@code split} from an images and a labels IDX stream, gzip-compressed or raw, named in messages by
+     * {@code imagesName} and {@code labelsName}; fails with a {@link DataValidationException}.
+     */
+    public static MnistDataset read(MnistSplit split, InputStream images, String imagesName, InputStream labels,
+                                    String labelsName) {
+        return dataset(split, IdxReader.readImages(images, imagesName), imagesName,
+                IdxReader.readLabels(labels, labelsName), labelsName);
+    }
+
     static MnistDataset read(MnistSplit split, DataFiles files) {
         DataFile imagesFile = files.find(split.imagesName());
         DataFile labelsFile = files.find(split.labelsName());
         IdxReader.Images images = imagesFile.read(in -> IdxReader.readImages(in, imagesFile.name()));
         byte[] labels = labelsFile.read(in -> IdxReader.readLabels(in, labelsFile.name()));
+        return dataset(split, images, imagesFile.name(), labels, labelsFile.name());
+    }
+
+    private static MnistDataset dataset(MnistSplit split, IdxReader.Images images, String imagesName, byte[] labels,
+                                        String labelsName) {
         if (images.count() != labels.length) {
-            throw new DataValidationException(labelsFile.name(), "has " + labels.length + " labels but "
-                    + imagesFile.name() + " has " + images.count() + " images; upload image and label files"
-                    + " of the same split, with one label per image");
+            throw new DataValidationException(labelsName, "has " + labels.length + " labels but " + imagesName
+                    + " has " + images.count() + " images; upload image and label files of the same split, with one"
+                    + " label per image");
         }
         return new MnistDataset(split, images.count(), images.rows(), images.cols(), images.pixels(), labels);
     }

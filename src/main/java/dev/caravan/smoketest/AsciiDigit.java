@@ -11,13 +11,13 @@ public final class AsciiDigit {
 
     /** 28 lines of 28 characters, each line ending with a newline. */
     public static String render(float[] pixels) {
-        if (pixels.length != MnistIdx.PIXELS) {
+        if (pixels.length != MnistShape.PIXELS) {
             throw new IllegalArgumentException("a digit has 28x28 = 784 pixels, not " + pixels.length);
         }
-        StringBuilder text = new StringBuilder(MnistIdx.PIXELS + MnistIdx.ROWS);
-        for (int row = 0; row < MnistIdx.ROWS; row++) {
-            for (int column = 0; column < MnistIdx.COLUMNS; column++) {
-                text.append(pixels[row * MnistIdx.COLUMNS + column] >= INK ? '@' : '.');
+        StringBuilder text = new StringBuilder(MnistShape.PIXELS + MnistShape.ROWS);
+        for (int row = 0; row < MnistShape.ROWS; row++) {
+            for (int column = 0; column < MnistShape.COLUMNS; column++) {
+                text.append(pixels[row * MnistShape.COLUMNS + column] >= INK ? '@' : '.');
             }
             text.append('\n');
         }

@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
  */
 public final class DigitImage {
 
-    private static final int SIDE = MnistIdx.ROWS;
+    private static final int SIDE = MnistShape.ROWS;
 
     private DigitImage() {
     }

@@ -77,11 +77,11 @@ public final class PredictClient implements AutoCloseable {
     }
 
     private static TensorProto image(float[] pixels) {
-        if (pixels.length != MnistIdx.PIXELS) {
+        if (pixels.length != MnistShape.PIXELS) {
             throw new IllegalArgumentException("a digit has 28x28 = 784 pixels, not " + pixels.length);
         }
         TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(
-                TensorShapeProto.newBuilder().addDim(dim(1)).addDim(dim(MnistIdx.ROWS)).addDim(dim(MnistIdx.COLUMNS)));
+                TensorShapeProto.newBuilder().addDim(dim(1)).addDim(dim(MnistShape.ROWS)).addDim(dim(MnistShape.COLUMNS)));
         for (float pixel : pixels) {
             tensor.addFloatVal(pixel);
         }

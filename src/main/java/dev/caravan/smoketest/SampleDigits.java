@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.caravan.data.MnistData;
+import dev.caravan.data.MnistDataset;
+import dev.caravan.data.MnistSplit;
+
 /** The ten digits shipped for smoke tests (one per class, MNIST test image 0, a 7, first); see smoketest/README.md. */
 public final class SampleDigits {
 
@@ -21,17 +25,19 @@ public final class SampleDigits {
         try (InputStream images = open("digits-images.idx3");
              InputStream labels = open("digits-labels.idx1");
              InputStream sources = open("digits-sources.txt")) {
-            byte[][] pixels = MnistIdx.readImages(images, Integer.MAX_VALUE);
-            byte[] digits = MnistIdx.readLabels(labels, Integer.MAX_VALUE);
+            MnistDataset digits = MnistData.read(MnistSplit.TEST, images, FOLDER + "digits-images.idx3", labels,
+                    FOLDER + "digits-labels.idx1");
             List<String> indexes = new BufferedReader(new InputStreamReader(sources, StandardCharsets.US_ASCII)).lines()
                     .filter(line -> !line.isBlank()).toList();
-            if (pixels.length != digits.length || digits.length != indexes.size()) {
-                throw new IOException("the sample digit files disagree: " + pixels.length + " images, " + digits.length
-                        + " labels, " + indexes.size() + " sources");
+            if (digits.count() != indexes.size()) {
+                throw new IOException("the sample digit files disagree: " + digits.count() + " digits, "
+                        + indexes.size() + " sources");
             }
             List<SampleDigit> samples = new ArrayList<>();
-            for (int i = 0; i < digits.length; i++) {
-                samples.add(new SampleDigit(Integer.parseInt(indexes.get(i).trim()), digits[i], MnistIdx.toFloats(pixels[i])));
+            for (int i = 0; i < digits.count(); i++) {
+                float[] pixels = new float[digits.imageSize()];
+                digits.copyPixels(i, pixels, 0);
+                samples.add(new SampleDigit(Integer.parseInt(indexes.get(i).trim()), digits.label(i), pixels));
             }
             return List.copyOf(samples);
         } catch (IOException e) {

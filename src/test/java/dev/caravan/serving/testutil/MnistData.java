@@ -1,12 +1,10 @@
 package dev.caravan.serving.testutil;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.caravan.smoketest.MnistIdx;
+import dev.caravan.data.MnistDataset;
+import dev.caravan.data.MnistSplit;
 
 /** The MNIST files in the project's {@code data/mnist} folder, for tests that need real digits. */
 public final class MnistData {
@@ -23,11 +21,11 @@ public final class MnistData {
     }
 
     public static Digits train(int limit) {
-        return read("train", limit);
+        return read(MnistSplit.TRAIN, limit);
     }
 
     public static Digits test(int limit) {
-        return read("t10k", limit);
+        return read(MnistSplit.TEST, limit);
     }
 
     /** {@code data/mnist} in the working folder or one of its parents (tests run in the project folder). */
@@ -41,21 +39,14 @@ public final class MnistData {
         throw new IllegalStateException("no data/mnist folder with the MNIST files above " + Path.of("").toAbsolutePath());
     }
 
-    private static Digits read(String prefix, int limit) {
-        Path dir = folder();
-        try (InputStream images = Files.newInputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz"));
-             InputStream labels = Files.newInputStream(dir.resolve(prefix + "-labels-idx1-ubyte.gz"))) {
-            byte[][] raw = MnistIdx.readImages(images, limit);
-            byte[] rawLabels = MnistIdx.readLabels(labels, limit);
-            float[][] pixels = new float[raw.length][];
-            int[] digits = new int[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                pixels[i] = MnistIdx.toFloats(raw[i]);
-                digits[i] = rawLabels[i];
-            }
-            return new Digits(pixels, digits);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the MNIST " + prefix + " files in " + dir, e);
+    private static Digits read(MnistSplit split, int limit) {
+        MnistDataset data = dev.caravan.data.MnistData.loadLocal(folder(), split).first(limit);
+        float[][] pixels = new float[data.count()][data.imageSize()];
+        int[] digits = new int[data.count()];
+        for (int i = 0; i < data.count(); i++) {
+            data.copyPixels(i, pixels[i], 0);
+            digits[i] = data.label(i);
         }
+        return new Digits(pixels, digits);
     }
 }
