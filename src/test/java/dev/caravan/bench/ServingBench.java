@@ -37,7 +37,9 @@ public final class ServingBench {
         Path model = options.model != null ? options.model
                 : TestModels.exportCnn(Files.createTempDirectory("caravan-bench").resolve("1"));
         float[] digit = SampleDigits.load().get(0).pixels();
-        Duration warmUp = Duration.ofSeconds(Math.max(2, options.seconds / 3));
+        // Steady state is what counts: the served paths run far more code than the in-process one, and the JIT compiler
+        // keeps compiling it for seconds after the first calls.
+        Duration warmUp = Duration.ofSeconds(Math.max(5, options.seconds / 2));
         System.out.printf("model %s%n%d clients, batch-1 requests, %d s measured per line in %d interleaved rounds "
                         + "after 2 rounds of %d s warm-up, %d cores (load average %.1f), gRPC client: %s, REST client: %s%n",
                 options.model != null ? model : "untrained CNN conv16-pool-conv32-pool-dense128-dense10 (" + model + ")",
