@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,9 +31,9 @@ import dev.caravan.trigger.SnapshotStore;
 
 /**
  * Operations at scale. Objects dropped under the data prefix, then the marker, at growing counts (default 1,000 then
- * 10,000): the time from the marker to the single run's start, how much of it is listing the prefix, and the heap
- * the trigger keeps; then the run list API with 10,000 runs in the database: p50/p99 latency. Prints figures; asserts
- * nothing. Usage: {@code OperationsBench [count ...]}.
+ * 10,000): the time from the marker to the single run's start, how much of it is listing the prefix, the most heap
+ * the listing holds at once, and the heap kept once the run started; then the run list API with 10,000 runs in the database: p50/p99 latency. Prints figures; asserts
+ * nothing. The S3 server (Caravan's embedded one) runs in a child process. Usage: {@code OperationsBench [count ...]}.
  */
 public final class OperationsBench {
 
@@ -44,18 +45,23 @@ public final class OperationsBench {
     public static void main(String[] args) throws Exception {
         int[] counts = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000};
         Path home = Files.createTempDirectory("caravan-bench-");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class).run(
+        // The S3 server runs in a process of its own: the heap figures are then the trigger's, not the server's.
+        try (S3Server s3 = S3Server.start(home.resolve("s3"));
+             ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class).run(
                 "--caravan.home=" + home, "--logging.threshold.console=WARN", "--server.port=0",
-                "--caravan.s3.embedded.port=0", "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0")) {
+                "--caravan.s3.endpoint=" + s3.endpoint(), "--caravan.s3.access-key-id=" + S3Server.ACCESS_KEY,
+                "--caravan.s3.secret-access-key=" + S3Server.SECRET_KEY,
+                "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0")) {
             List<RunEvent> events = new CopyOnWriteArrayList<>();
             context.addApplicationListener(event -> {
                 if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof RunEvent run) {
                     events.add(run);
                 }
             });
-            out("Caravan operations benchmark (%d cores, poll interval 1 s)", Runtime.getRuntime().availableProcessors());
-            out("  %8s  %14s  %16s  %14s  %24s", "objects", "upload", "marker -> start", "of it listing",
-                    "heap kept (after GC)");
+            out("Caravan operations benchmark (%d cores, poll interval %s)", Runtime.getRuntime().availableProcessors(),
+                    context.getEnvironment().getProperty("caravan.trigger.poll-interval"));
+            out("  %8s  %9s  %16s  %13s  %22s  %20s", "objects", "upload", "marker -> start", "of it listing",
+                    "live heap while listing", "heap kept after run");
             int uploaded = 0;
             for (int count : counts) {
                 long uploadStart = System.nanoTime();
@@ -63,11 +69,10 @@ public final class OperationsBench {
                 uploaded = count;
                 double uploadSeconds = (System.nanoTime() - uploadStart) / 1e9;
                 Trigger trigger = trigger(context, events);
-                long listStart = System.nanoTime();
-                int listed = context.getBean(SnapshotStore.class).freeze(DATA, "_SUCCESS").objectCount();
-                double listSeconds = (System.nanoTime() - listStart) / 1e9;
-                out("  %8d  %12.1f s  %14.2f s  %12.2f s  %+14.1f MB (runs: %d)", listed, uploadSeconds,
-                        trigger.toStart(), listSeconds, trigger.heapKept() / 1e6, trigger.runsStarted());
+                Listing listing = listing(context.getBean(SnapshotStore.class));
+                out("  %8d  %7.1f s  %14.2f s  %11.2f s  %+19.2f MB  %+17.1f MB   (runs started: %d)", listing.objects(),
+                        uploadSeconds, trigger.toStart(), listing.seconds(), listing.peakLiveHeap() / 1e6,
+                        trigger.heapKept() / 1e6, trigger.runsStarted());
                 // The run fails at validateData (these objects are not MNIST); the next count waits for its end.
                 while (events.stream().filter(RunEvent.RunFinished.class::isInstance).count() < trigger.runsStarted()) {
                     Thread.sleep(20);
@@ -80,6 +85,27 @@ public final class OperationsBench {
     }
 
     private record Trigger(double toStart, long heapKept, long runsStarted) {
+    }
+
+    private record Listing(int objects, double seconds, long peakLiveHeap) {
+    }
+
+    /**
+     * Freezes the prefix as the trigger does, timed; then again while the live heap is sampled (a full collection
+     * every 20 ms), for the most memory the freeze held at once above what was live before it.
+     */
+    private static Listing listing(SnapshotStore snapshots) throws Exception {
+        long start = System.nanoTime();
+        int objects = snapshots.freeze(DATA, "_SUCCESS").objectCount();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long before = usedHeapAfterGc();
+        CompletableFuture<?> freeze = CompletableFuture.runAsync(() -> snapshots.freeze(DATA, "_SUCCESS"));
+        long peak = before;
+        while (!freeze.isDone()) {
+            peak = Math.max(peak, usedHeapAfterGc(20));
+        }
+        freeze.get();
+        return new Listing(objects, seconds, peak - before);
     }
 
     /** Uploads the marker and waits for the run it starts. */
@@ -139,10 +165,15 @@ public final class OperationsBench {
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
+        return usedHeapAfterGc(200);
+    }
+
+    private static long usedHeapAfterGc(long settleMillis) throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
-        Thread.sleep(200);
-        return memory.getHeapMemoryUsage().getUsed();
+        long used = memory.getHeapMemoryUsage().getUsed();
+        Thread.sleep(settleMillis);
+        return used;
     }
 
     private static void out(String format, Object... args) {
