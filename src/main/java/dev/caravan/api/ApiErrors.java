@@ -5,6 +5,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.pipeline.RunOperations;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.serving.ServingException;
@@ -13,7 +14,8 @@ import dev.caravan.serving.ServingException;
 @RestControllerAdvice
 class ApiErrors {
 
-    @ExceptionHandler({RunOperations.RunNotFoundException.class, ModelOperations.ModelNotFoundException.class})
+    @ExceptionHandler({RunOperations.RunNotFoundException.class, ModelOperations.ModelNotFoundException.class,
+            PipelineCatalog.UnknownPipelineException.class})
     ProblemDetail notFound(RuntimeException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e);
     }

@@ -76,7 +76,7 @@ class ModelController {
     @PostMapping(value = "/{name}:predict", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> predict(@PathVariable String name, @RequestBody String body) throws IOException, InterruptedException {
-        ServingEndpoint endpoint = serving.endpoint();
+        ServingEndpoint endpoint = serving.endpoint(name);
         URI uri = URI.create("http://" + endpoint.host() + ":" + endpoint.restPort() + "/v1/models/" + name + ":predict");
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -31,8 +31,11 @@ import dev.caravan.training.TrainingProgress;
 @RequestMapping("/api/runs")
 class RunController {
 
-    /** A submission's body: training settings that differ from the configured ones. */
-    record SubmitRequest(Map<String, String> parameters) {
+    /**
+     * A submission's body: the pipeline (or model) to retrain, none for the only one, and parameter values that
+     * differ from the pipeline's.
+     */
+    record SubmitRequest(String pipeline, Map<String, String> parameters) {
 
         Map<String, String> settings() {
             return parameters == null ? Map.of() : parameters;
@@ -66,7 +69,8 @@ class RunController {
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
     RunOperations.Submission submit(@RequestBody(required = false) SubmitRequest request) {
-        return operations.submit(request == null ? Map.of() : request.settings(), "api");
+        return operations.submit(request == null ? null : request.pipeline(),
+                request == null ? Map.of() : request.settings(), "api");
     }
 
     @PostMapping("/{name}/retry")

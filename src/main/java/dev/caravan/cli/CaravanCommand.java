@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, DemoCommand.class, PredictCommand.class, ListCommand.class,
                 GetCommand.class, RunCommands.Submit.class, RunCommands.Logs.class, RunCommands.Retry.class,
                 RunCommands.Resubmit.class, RunCommands.Stop.class, ModelCommands.Models.class, ModelCommands.Promote.class,
-                ModelCommands.Rollback.class, ScheduleCommands.class, ManifestsCommand.class, EnvCommand.class, CommandLine.HelpCommand.class},
+                ModelCommands.Rollback.class, PipelinesCommand.class, ScheduleCommands.class, ManifestsCommand.class, EnvCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./caravan demo            drop MNIST into the bucket and watch it retrain, serve and answer",
                 "  ./caravan server          run the service (API on :8080, S3 on :9000, gRPC :8500, REST :8501)",
                 "  ./caravan list            list runs", "  ./caravan get RUN         show a run's steps"})

@@ -23,7 +23,8 @@ import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,6 +42,8 @@ import software.amazon.awssdk.services.s3.S3Client;
                 "  ./caravan demo --caravan.training.steps=2000"})
 class DemoCommand implements Callable<Integer> {
 
+    /** The pipeline the demo drops its data into: config/pipelines/mnist.yaml. */
+    private static final String PIPELINE = "mnist";
     private static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
@@ -81,19 +84,21 @@ class DemoCommand implements Callable<Integer> {
                     events.offer(run);
                 }
             });
-            CaravanProperties config = context.getBean(CaravanProperties.class);
+            PipelineCatalog pipelines = context.getBean(PipelineCatalog.class);
+            PipelineDefinition mnist = pipelines.find(PIPELINE).orElseGet(() -> pipelines.resolve(null));
             ServingBackend serving = context.getBean(ServingBackend.class);
             out.printf("Caravan is up in %.1f s: S3 %s, model server gRPC %s:%d REST %d, API http://%s%n",
-                    seconds(started), context.getBean(S3Settings.class).endpoint(), serving.endpoint().host(),
-                    serving.endpoint().grpcPort(), serving.endpoint().restPort(), apiAddress(context));
-            upload(out, context.getBean(S3Settings.class), config);
+                    seconds(started), context.getBean(S3Settings.class).endpoint(), serving.endpoint(mnist.model()).host(),
+                    serving.endpoint(mnist.model()).grpcPort(), serving.endpoint(mnist.model()).restPort(),
+                    apiAddress(context));
+            upload(out, context.getBean(S3Settings.class), mnist.source());
             RunEvent.RunFinished finished = new RunProgress(out).follow(events, timeout);
             RunView view = context.getBean(RunQueries.class).get(finished.run()).orElseThrow();
             int code = report(out, finished, view, started);
             if (serve && code == 0) {
                 out.printf("Serving %s on gRPC %s:%d and REST http://%s:%d/v1/models/%s; Ctrl-C to stop.%n",
-                        config.modelName(), serving.endpoint().host(), serving.endpoint().grpcPort(),
-                        serving.endpoint().host(), serving.endpoint().restPort(), config.modelName());
+                        mnist.model(), serving.endpoint(mnist.model()).host(), serving.endpoint(mnist.model()).grpcPort(),
+                        serving.endpoint(mnist.model()).host(), serving.endpoint(mnist.model()).restPort(), mnist.model());
                 out.flush();
                 Thread.currentThread().join();
             }
@@ -111,17 +116,17 @@ class DemoCommand implements Callable<Integer> {
     }
 
     /** Uploads the data and then the marker, with a plain S3 client, as a user's tool would. */
-    private void upload(PrintWriter out, S3Settings s3, CaravanProperties config) throws IOException {
+    private void upload(PrintWriter out, S3Settings s3, PipelineDefinition.Source source) throws IOException {
         try (S3Client client = ObjectStore.client(s3); ObjectStore store = new ObjectStore(client)) {
             for (String file : FILES) {
                 Path path = data.resolve(file);
-                String key = config.dataPrefix() + file;
-                store.put(new S3Location(config.bucket(), key), path);
-                out.printf("Uploaded s3://%s/%s (%.1f MB)%n", config.bucket(), key, Files.size(path) / 1e6);
+                S3Location object = source.location().resolve(file);
+                store.put(object, path);
+                out.printf("Uploaded %s (%.1f MB)%n", object, Files.size(path) / 1e6);
             }
-            String marker = config.dataPrefix() + config.trigger().marker();
-            store.put(new S3Location(config.bucket(), marker), new byte[0]);
-            out.printf("Uploaded s3://%s/%s: the upload is complete%n%n", config.bucket(), marker);
+            S3Location marker = new S3Location(source.bucket(), source.markerKey());
+            store.put(marker, new byte[0]);
+            out.printf("Uploaded %s: the upload is complete%n%n", marker);
             out.flush();
         }
     }

@@ -42,8 +42,8 @@ class EnvCommand {
             names.stream().filter(n -> !String.valueOf(sa.get(n)).equals(String.valueOf(sb.get(n))))
                     .forEach(n -> out.println(n + ": " + sa.get(n) + " -> " + sb.get(n)));
             out.println("# rendered objects: lines only in " + first + " (-) and only in " + second + " (+)");
-            List<String> la = a.render(Map.of()).lines().toList();
-            List<String> lb = b.render(Map.of()).lines().toList();
+            List<String> la = a.render(null, Map.of()).lines().toList();
+            List<String> lb = b.render(null, Map.of()).lines().toList();
             la.stream().filter(l -> !lb.contains(l)).forEach(l -> out.println("- " + l));
             lb.stream().filter(l -> !la.contains(l)).forEach(l -> out.println("+ " + l));
             out.flush();

@@ -22,7 +22,7 @@ class ListCommand extends ApiCommand {
     @Option(names = "--status", description = "Only runs with this status or outcome: running, completed, failed, promoted, rejected.")
     String status;
 
-    @Option(names = "--model", description = "Only runs of this model.")
+    @Option(names = {"-m", "--model"}, description = "Only runs of this model.")
     String model;
 
     @Option(names = "--since", description = "Only runs created within this ISO-8601 duration, such as PT24H.")

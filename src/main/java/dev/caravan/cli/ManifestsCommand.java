@@ -23,6 +23,9 @@ class ManifestsCommand implements Callable<Integer> {
     @Option(names = "--env", required = true, description = "Environment: dev, staging or prod (config/application-<env>.yaml).")
     String env;
 
+    @Option(names = {"-m", "--pipeline"}, description = "The pipeline (or model) whose run to render; none for the only one.")
+    String pipeline;
+
     @Option(names = {"-p", "--parameter"}, description = "A run parameter, e.g. -p trainSteps=2000.")
     Map<String, String> parameters = new LinkedHashMap<>();
 
@@ -31,7 +34,7 @@ class ManifestsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(RunManifests.forEnvironment(env, settings).render(parameters));
+        spec.commandLine().getOut().print(RunManifests.forEnvironment(env, settings).render(pipeline, parameters));
         spec.commandLine().getOut().flush();
         return 0;
     }

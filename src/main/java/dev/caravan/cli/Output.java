@@ -43,4 +43,13 @@ class Output {
     static Map<String, Object> parameters(Map<String, String> parameters) {
         return Map.of("parameters", parameters == null ? Map.of() : parameters);
     }
+
+    /** A submission's body: the pipeline (none: the only one) and the parameters that differ from its own. */
+    static Map<String, Object> submission(String pipeline, Map<String, String> parameters) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(parameters(parameters));
+        if (pipeline != null) {
+            body.put("pipeline", pipeline);
+        }
+        return body;
+    }
 }

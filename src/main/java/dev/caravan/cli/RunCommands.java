@@ -17,10 +17,16 @@ final class RunCommands {
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true, description = "Retrains on the data in the bucket now.",
-            footer = {"", "Examples:", "  ./caravan submit", "  ./caravan submit -p trainSteps=2000 --watch"})
+            footer = {"", "Examples:", "  ./caravan submit", "  ./caravan submit -p trainSteps=2000 --watch",
+                    "  ./caravan submit -m fashion"})
     static class Submit extends ApiCommand {
 
-        @Option(names = "-p", paramLabel = "name=value", description = "A training setting: trainSteps, batchSize, learningRate.")
+        @Option(names = {"-m", "--pipeline"}, paramLabel = "PIPELINE",
+                description = "The pipeline (or its model) to retrain; none for the only one (see: caravan pipelines).")
+        String pipeline;
+
+        @Option(names = "-p", paramLabel = "name=value",
+                description = "A trainer parameter of the pipeline, such as trainSteps, batchSize, learningRate.")
         Map<String, String> parameters = new LinkedHashMap<>();
 
         @Option(names = "--watch", description = "Follow the run until it ends; exit 0 only if it was promoted.")
@@ -28,7 +34,7 @@ final class RunCommands {
 
         @Override
         int run(ApiClient api, PrintWriter out) throws InterruptedException {
-            return report(api, out, api.post("api/runs", Output.parameters(parameters)), watch, output);
+            return report(api, out, api.post("api/runs", Output.submission(pipeline, parameters)), watch, output);
         }
     }
 

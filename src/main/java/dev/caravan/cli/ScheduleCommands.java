@@ -97,8 +97,8 @@ class ScheduleCommands implements Runnable {
                         + "(30m, 2h, PT2H); default: always catch up once.")
         String startingDeadline;
 
-        @Option(names = "--model", paramLabel = "MODEL",
-                description = "The model to retrain (default: the one Caravan retrains).")
+        @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+                description = "The pipeline or model to retrain (default: the only pipeline).")
         String model;
 
         @Option(names = "-p", paramLabel = "name=value",

@@ -14,14 +14,18 @@ import dev.caravan.pipeline.RunOperations;
 
 
 /**
- * The documented way in for any route: a message sent to {@code direct:caravan-retrain} asks for a retrain of the
- * configured model on the data under the data prefix now. The body may be a map of training settings
- * ({@code trainSteps}, {@code batchSize}, {@code learningRate}); the header {@code CaravanOrigin} says who asked.
+ * The documented way in for any route: a message sent to {@code direct:caravan-retrain} asks for a retrain of a
+ * pipeline on the data under its prefix now. The body may be a map of the trainer's parameters
+ * ({@code {"trainSteps": 2000}}); the pipeline is named by the body's {@code pipeline} entry or the header
+ * {@code CaravanPipeline} (either may name the model instead; none: the only pipeline); the header
+ * {@code CaravanOrigin} says who asked.
  */
 @Component("retrainRequests")
 public class RetrainRequests {
 
     static final String ORIGIN_HEADER = "CaravanOrigin";
+    static final String PIPELINE_HEADER = "CaravanPipeline";
+    static final String PIPELINE_ENTRY = "pipeline";
 
     private final RunOperations operations;
     private final ObjectMapper json;
@@ -34,9 +38,18 @@ public class RetrainRequests {
     /** Freezes the data and submits the request; answers with the run it became and whether it started or waits. */
     public Map<String, Object> request(Exchange exchange) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settingsOf(exchange.getMessage()).forEach((name, value) -> settings.put(String.valueOf(name), String.valueOf(value)));
+        String pipeline = exchange.getMessage().getHeader(PIPELINE_HEADER, String.class);
+        for (Map.Entry<?, ?> entry : settingsOf(exchange.getMessage()).entrySet()) {
+            String name = String.valueOf(entry.getKey());
+            String value = entry.getValue() == null ? null : String.valueOf(entry.getValue());
+            if (name.equals(PIPELINE_ENTRY)) {
+                pipeline = value;
+            } else {
+                settings.put(name, value);
+            }
+        }
         String origin = exchange.getMessage().getHeader(ORIGIN_HEADER, String.class);
-        RunOperations.Submission submission = operations.submit(settings,
+        RunOperations.Submission submission = operations.submit(pipeline, settings,
                 origin == null || origin.isBlank() ? "route" : origin);
         return json.convertValue(submission, Map.class);
     }

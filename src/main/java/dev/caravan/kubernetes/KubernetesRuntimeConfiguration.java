@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Settings;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.training.TrainingBackend;
 
 /**
@@ -59,9 +58,8 @@ class KubernetesRuntimeConfiguration {
     }
 
     @Bean
-    ServingBackend servingBackend(KubernetesApi api, KubernetesSettings settings, S3Settings s3, ServingAccess access,
-                                  CaravanProperties properties) {
-        return new KubernetesServingBackend(api, new ServingManifests(settings, s3), access, properties.modelName(),
+    ServingBackend servingBackend(KubernetesApi api, KubernetesSettings settings, S3Settings s3, ServingAccess access) {
+        return new KubernetesServingBackend(api, new ServingManifests(settings, s3), access,
                 settings.serving().readyTimeout());
     }
 

@@ -32,15 +32,12 @@ final class KubernetesServingBackend implements ServingBackend {
     private final KubernetesApi api;
     private final ServingManifests manifests;
     private final ServingAccess access;
-    private final String modelName;
     private final Duration readyTimeout;
 
-    KubernetesServingBackend(KubernetesApi api, ServingManifests manifests, ServingAccess access, String modelName,
-                             Duration readyTimeout) {
+    KubernetesServingBackend(KubernetesApi api, ServingManifests manifests, ServingAccess access, Duration readyTimeout) {
         this.api = api;
         this.manifests = manifests;
         this.access = access;
-        this.modelName = modelName;
         this.readyTimeout = readyTimeout;
     }
 
@@ -80,8 +77,8 @@ final class KubernetesServingBackend implements ServingBackend {
     }
 
     @Override
-    public ServingEndpoint endpoint() {
-        return access.endpoint(api.namespace(), ServingManifests.name(modelName));
+    public ServingEndpoint endpoint(String model) {
+        return access.endpoint(api.namespace(), ServingManifests.name(model));
     }
 
     private Optional<Deployment> current(String model) {

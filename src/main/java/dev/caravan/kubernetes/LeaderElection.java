@@ -60,7 +60,7 @@ final class LeaderElection {
         return new RoutePolicyFactory() {
             @Override
             public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-                if (!routeIds.contains(routeId) || !autoStartup(context, route)) {
+                if (!leaderOnly(routeIds, routeId) || !autoStartup(context, route)) {
                     return null;
                 }
                 try {
@@ -73,6 +73,11 @@ final class LeaderElection {
                 }
             }
         };
+    }
+
+    /** A route named in the list, or made from a template named there for one pipeline ({@code <template>-<pipeline>}). */
+    private static boolean leaderOnly(Set<String> routeIds, String routeId) {
+        return routeIds.stream().anyMatch(id -> routeId.equals(id) || routeId.startsWith(id + "-"));
     }
 
     private static boolean autoStartup(CamelContext context, NamedNode route) {

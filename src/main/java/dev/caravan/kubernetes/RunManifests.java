@@ -1,7 +1,6 @@
 package dev.caravan.kubernetes;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.system.CaravanProperties;
 import dev.caravan.training.TrainingRequest;
 
@@ -27,10 +29,12 @@ public final class RunManifests {
 
     private final CaravanProperties caravan;
     private final KubernetesSettings settings;
+    private final PipelineCatalog pipelines;
 
-    private RunManifests(CaravanProperties caravan, KubernetesSettings settings) {
+    private RunManifests(CaravanProperties caravan, KubernetesSettings settings, PipelineCatalog pipelines) {
         this.caravan = caravan;
         this.settings = settings;
+        this.pipelines = pipelines;
     }
 
     /** Reads {@code config/application.yaml} and {@code config/application-<env>.yaml} as the service would. */
@@ -38,28 +42,31 @@ public final class RunManifests {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SettingsOnly.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .profiles(env).run(properties.stream().map(p -> "--" + p).toArray(String[]::new))) {
-            return new RunManifests(context.getBean(CaravanProperties.class), context.getBean(KubernetesSettings.class));
+            return new RunManifests(context.getBean(CaravanProperties.class), context.getBean(KubernetesSettings.class),
+                    context.getBean(PipelineCatalog.class));
         }
     }
 
-    /** The TFJob, TensorBoard and serving objects of a run with these training parameters, as YAML documents. */
-    public String render(Map<String, String> parameters) {
-        String run = caravan.modelName() + "-0000000000";
-        S3Location bucket = new S3Location(caravan.bucket(), "");
-        S3Location export = bucket.resolve(caravan.modelsPrefix() + caravan.modelName() + "/1/");
-        TrainingRequest request = new TrainingRequest(run, bucket.resolve(caravan.dataPrefix()),
-                bucket.resolve(caravan.trainingPrefix() + run + "/"), export,
-                Integer.parseInt(parameters.getOrDefault("trainSteps", Integer.toString(caravan.training().steps()))),
-                Integer.parseInt(parameters.getOrDefault("batchSize", Integer.toString(caravan.training().batchSize()))),
-                Double.parseDouble(parameters.getOrDefault("learningRate", Double.toString(caravan.training().learningRate()))),
-                caravan.training().timeout());
+    /**
+     * The TFJob, TensorBoard and serving objects of a run of {@code pipeline} (null: the only one) with these
+     * parameters, as YAML documents.
+     */
+    public String render(String pipeline, Map<String, String> parameters) {
+        PipelineDefinition definition = pipelines.resolve(pipeline);
+        String model = definition.model();
+        String run = model + "-0000000000";
+        S3Location bucket = new S3Location(definition.source().bucket(), "");
+        S3Location export = bucket.resolve(caravan.modelsPrefix() + model + "/1/");
+        TrainingRequest request = new TrainingRequest(run, definition.dataLocation(),
+                bucket.resolve(caravan.trainingPrefix() + run + "/"), export, definition.trainer(),
+                definition.parameters(parameters));
         S3Settings s3 = new S3Settings(URI.create(caravan.s3().useEmbedded() ? "http://" + caravan.s3().embedded().host()
                 + ":" + caravan.s3().embedded().port() : caravan.s3().endpoint()), caravan.s3().region(), "", "", true);
         TensorBoardManifests tensorboard = new TensorBoardManifests(settings, s3);
         ServingManifests serving = new ServingManifests(settings, s3);
         List<HasMetadata> objects = List.of(new TrainingJobManifest(settings, s3).build(request),
                 tensorboard.deployment(run, request.modelDir(), Instant.EPOCH), tensorboard.service(run),
-                serving.deployment(caravan.modelName(), 1, export), serving.service(caravan.modelName()));
+                serving.deployment(model, 1, export), serving.service(model));
         StringBuilder yaml = new StringBuilder();
         objects.forEach(o -> yaml.append(Serialization.asYaml(o)));
         return yaml.toString();
@@ -70,7 +77,8 @@ public final class RunManifests {
     public Map<String, String> settings() {
         Map<String, String> flat = new TreeMap<>();
         flatten("caravan.kubernetes", Serialization.jsonMapper().convertValue(settings, Map.class), flat);
-        flat.put("caravan.training.timeout", Duration.from(caravan.training().timeout()).toString());
+        pipelines.all().forEach(p -> flat.put("caravan.pipelines." + p.name() + ".trainer.timeout",
+                p.trainer().timeout().toString()));
         return flat;
     }
 
@@ -85,6 +93,7 @@ public final class RunManifests {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({CaravanProperties.class, KubernetesSettings.class})
+    @Import(PipelineCatalog.class)
     static class SettingsOnly {
     }
 }

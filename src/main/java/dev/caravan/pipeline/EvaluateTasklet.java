@@ -8,32 +8,43 @@ import org.springframework.batch.repeat.RepeatStatus;
 
 import dev.caravan.evaluation.Gate;
 import dev.caravan.evaluation.ModelEvaluator;
+import dev.caravan.evaluation.TrainerMetrics;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.registry.ModelRegistry;
 
 /**
- * Measures the exported model on the snapshot's test images and asks the gate. A model the gate turns down ends the
- * run with exit status REJECTED: nothing is promoted and the serving model stays.
+ * Measures the exported model as the pipeline's evaluation says (accuracy on the snapshot's IDX test images, or the
+ * trainer's own {@code metrics.json}) and asks the pipeline's gate. A model the gate turns down ends the run with exit
+ * status REJECTED: nothing is promoted and the serving model stays.
  */
 class EvaluateTasklet implements Tasklet {
 
     static final String REJECTED = "REJECTED";
 
     private final ModelEvaluator evaluator;
+    private final TrainerMetrics trainerMetrics;
     private final ModelRegistry registry;
-    private final Gate gate;
+    private final PipelineCatalog pipelines;
 
-    EvaluateTasklet(ModelEvaluator evaluator, ModelRegistry registry, Gate gate) {
+    EvaluateTasklet(ModelEvaluator evaluator, TrainerMetrics trainerMetrics, ModelRegistry registry,
+                    PipelineCatalog pipelines) {
         this.evaluator = evaluator;
+        this.trainerMetrics = trainerMetrics;
         this.registry = registry;
-        this.gate = gate;
+        this.pipelines = pipelines;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
-        double accuracy = evaluator.accuracy(run.exportDir(), run.dataDir());
-        registry.recordAccuracy(run.model(), run.version(), accuracy);
-        Gate.Verdict verdict = gate.judge(accuracy, registry.serving(run.model()));
+        PipelineDefinition pipeline = run.pipeline(pipelines);
+        Gate gate = Gate.of(pipeline.gate());
+        double value = pipeline.evaluation().isBuiltin("trainer")
+                ? trainerMetrics.value(run.modelDir(), gate.metric())
+                : evaluator.accuracy(run.exportDir(), run.dataDir());
+        registry.recordAccuracy(run.model(), run.version(), value);
+        Gate.Verdict verdict = gate.judge(value, registry.serving(run.model()));
         if (verdict.promote()) {
             StepMessages.say(chunk, verdict.reason() + ": promote version " + run.version());
         } else {

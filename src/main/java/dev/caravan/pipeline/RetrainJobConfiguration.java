@@ -11,16 +11,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.batch.support.transaction.ResourcelessTransactionManager;
 
-import dev.caravan.data.MnistDataValidator;
-import dev.caravan.evaluation.Gate;
+import dev.caravan.data.DataValidation;
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.evaluation.ModelEvaluator;
+import dev.caravan.evaluation.TrainerMetrics;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.system.CaravanProperties;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.training.TrainingBackend;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * The {@code retrain} job: prepare, validateData, tensorboard, train, evaluate, then promote and smokeTest unless
@@ -63,14 +64,13 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step prepare(ModelRegistry registry, RunStore runs, CaravanProperties properties) {
-        return step("prepare", new PrepareTasklet(registry, runs, properties));
+    Step prepare(ModelRegistry registry, RunStore runs, PipelineCatalog pipelines, CaravanProperties properties) {
+        return step("prepare", new PrepareTasklet(registry, runs, pipelines, properties));
     }
 
     @Bean
-    Step validateData(ObjectStore store, SnapshotStore snapshots, CaravanProperties properties) {
-        return step("validateData", new ValidateDataTasklet(store, snapshots, new MnistDataValidator(),
-                properties.trigger().marker()));
+    Step validateData(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines) {
+        return step("validateData", new ValidateDataTasklet(snapshots, validation, pipelines));
     }
 
     @Bean
@@ -79,14 +79,13 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, CaravanProperties properties) {
-        return step("train", new TrainTasklet(training, runs, events, stops, properties.training()));
+    Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, PipelineCatalog pipelines) {
+        return step("train", new TrainTasklet(training, runs, events, stops, pipelines));
     }
 
     @Bean
-    Step evaluate(ModelEvaluator evaluator, ModelRegistry registry, CaravanProperties properties) {
-        Gate gate = new Gate(properties.gate().minAccuracy(), properties.gate().tolerance());
-        return step("evaluate", new EvaluateTasklet(evaluator, registry, gate));
+    Step evaluate(ModelEvaluator evaluator, ObjectStore store, ModelRegistry registry, PipelineCatalog pipelines) {
+        return step("evaluate", new EvaluateTasklet(evaluator, new TrainerMetrics(store), registry, pipelines));
     }
 
     @Bean
@@ -95,9 +94,9 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step smokeTest(ServingBackend serving, ModelRegistry registry, CaravanProperties properties,
-                   ApplicationEventPublisher events) {
-        return step("smokeTest", new SmokeTestTasklet(serving, registry, properties.smokeTest(), events));
+    Step smokeTest(ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
+                   CaravanProperties properties, ApplicationEventPublisher events) {
+        return step("smokeTest", new SmokeTestTasklet(serving, registry, pipelines, properties.smokeTest(), events));
     }
 
     private Step step(String name, Tasklet tasklet) {

@@ -45,8 +45,8 @@ public class RetrainLauncher {
     }
 
     /**
-     * As {@link #launch(String, String)}, with training settings that differ from the configured ones
-     * ({@code trainSteps}, {@code batchSize}, {@code learningRate}). They are part of the run's identity: the same
+     * As {@link #launch(String, String)}, with parameter values that differ from the pipeline's (checked by
+     * {@code PipelineDefinition#parameters}). They are part of the run's identity: the same
      * data with other settings is another run.
      */
     public JobExecution launch(String model, String snapshot, Map<String, String> settings) {
@@ -58,7 +58,7 @@ public class RetrainLauncher {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(RunNames.MODEL, model)
                 .addString(RunNames.SNAPSHOT, snapshot);
-        new TreeMap<>(settings).forEach((name, value) -> builder.addString(TrainingSettings.checked(name, value), value));
+        new TreeMap<>(settings).forEach((name, value) -> builder.addString(name, value));
         return builder.toJobParameters();
     }
 

@@ -1,10 +1,15 @@
 package dev.caravan.pipeline;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.item.ExecutionContext;
 
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.storage.S3Location;
 
 /**
@@ -44,6 +49,23 @@ final class RunContext {
 
     String model() {
         return job.getJobParameters().getString(RunNames.MODEL);
+    }
+
+    /** The run's pipeline, found by its model. */
+    PipelineDefinition pipeline(PipelineCatalog pipelines) {
+        return pipelines.forModel(model()).orElseThrow(() -> new IllegalStateException("model " + model() + " of run "
+                + runName() + " has no pipeline in config/pipelines any more; restore its file to go on"));
+    }
+
+    /** The run's own parameter values, by name: those that differ from its pipeline's. */
+    Map<String, String> settings() {
+        Map<String, String> settings = new TreeMap<>();
+        job.getJobParameters().getIdentifyingParameters().forEach((name, value) -> {
+            if (!name.equals(RunNames.MODEL) && !name.equals(RunNames.SNAPSHOT)) {
+                settings.put(name, String.valueOf(value.getValue()));
+            }
+        });
+        return settings;
     }
 
     String snapshot() {

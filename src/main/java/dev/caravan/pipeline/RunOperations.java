@@ -11,11 +11,11 @@ import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
-import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.training.TrainingBackend;
-import dev.caravan.trigger.Snapshot;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.Snapshot;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * What users do to runs: submit one on the data there now, retry a failed one, resubmit one with other settings,
@@ -34,24 +34,60 @@ public class RunOperations {
     private final JobExplorer explorer;
     private final RunStops stops;
     private final TrainingBackend training;
-    private final CaravanProperties properties;
+    private final PipelineCatalog pipelines;
 
     RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
-                  RunStops stops, TrainingBackend training, CaravanProperties properties) {
+                  RunStops stops, TrainingBackend training, PipelineCatalog pipelines) {
         this.snapshots = snapshots;
         this.coordinator = coordinator;
         this.runs = runs;
         this.explorer = explorer;
         this.stops = stops;
         this.training = training;
-        this.properties = properties;
+        this.pipelines = pipelines;
     }
 
-    /** Freezes the data under the data prefix now and asks for a retrain on it with these settings. */
-    public Submission submit(Map<String, String> settings, String origin) {
-        S3Location prefix = new S3Location(properties.bucket(), properties.dataPrefix());
-        Snapshot snapshot = snapshots.freezeAndSave(prefix, properties.trigger().marker());
-        return submit(snapshot.hash(), snapshot.objectCount(), settings, origin);
+    /**
+     * Freezes the data under the pipeline's prefix now and asks for a retrain on it with these settings.
+     *
+     * @param pipeline the pipeline or model name; null or blank for the only pipeline
+     * @throws PipelineCatalog.UnknownPipelineException when there is no such pipeline
+     * @throws IllegalArgumentException when a setting is not one the pipeline's trainer takes, or out of its range
+     */
+    public Submission submit(String pipeline, Map<String, String> settings, String origin) {
+        PipelineDefinition definition = pipelines.resolve(pipeline);
+        Map<String, String> checked = overrides(definition, settings);
+        return submit(definition, freeze(definition), checked, origin);
+    }
+
+    /** Freezes the pipeline's data prefix: its objects and ETags now, its marker left out. */
+    public Snapshot freeze(PipelineDefinition pipeline) {
+        return snapshots.freezeAndSave(pipeline.dataLocation(), pipeline.source().marker());
+    }
+
+    /**
+     * The one way a retrain is asked for, whatever the trigger: a request on {@code snapshot} of the pipeline's data,
+     * with {@code settings} that override the pipeline's parameters.
+     */
+    public Submission submit(PipelineDefinition pipeline, Snapshot snapshot, Map<String, String> settings, String origin) {
+        Map<String, String> checked = overrides(pipeline, settings);
+        String model = pipeline.model();
+        RetrainCoordinator.Admission admission = coordinator.submit(new RetrainRequest(model, snapshot.hash(), checked,
+                origin));
+        return new Submission(RetrainLauncher.runName(model, snapshot.hash(), checked), model, snapshot.hash(),
+                snapshot.objectCount(), admission);
+    }
+
+    /** The settings that differ from the pipeline's own, checked and written plainly. */
+    private static Map<String, String> overrides(PipelineDefinition pipeline, Map<String, String> settings) {
+        Map<String, String> checked = new TreeMap<>();
+        settings.forEach((name, value) -> {
+            String plain = pipeline.parameter(name, value);
+            if (!plain.equals(pipeline.trainer().parameters().get(name))) {
+                checked.put(name, plain);
+            }
+        });
+        return checked;
     }
 
     /** Runs a failed run again from the step that failed, with its parameters and context as they were. */
@@ -70,19 +106,17 @@ public class RunOperations {
     public Submission resubmit(String name, Map<String, String> changes, String origin) {
         Run run = find(name);
         JobExecution last = explorer.getJobExecution(run.jobExecutionId());
-        Map<String, String> settings = new TreeMap<>();
-        last.getJobParameters().getIdentifyingParameters().forEach((key, value) -> {
-            if (!key.equals(RunNames.MODEL) && !key.equals(RunNames.SNAPSHOT)) {
-                settings.put(key, String.valueOf(value.getValue()));
-            }
-        });
+        Map<String, String> settings = new TreeMap<>(RunContext.of(last).settings());
         settings.putAll(changes);
-        String newName = RetrainLauncher.runName(run.model(), run.snapshot(), settings);
-        if (newName.equals(name)) {
+        PipelineDefinition pipeline = pipelines.resolve(run.model());
+        Map<String, String> checked = overrides(pipeline, settings);
+        if (RetrainLauncher.runName(run.model(), run.snapshot(), checked).equals(name)) {
             throw new IllegalArgumentException("resubmitting " + name + " with the same settings is the same run; "
                     + "change a setting (-p trainSteps=2000) or retry it");
         }
-        return submit(run.snapshot(), 0, settings, origin);
+        Snapshot snapshot = snapshots.find(run.snapshot()).orElseThrow(() -> new IllegalStateException("the data"
+                + " snapshot " + run.snapshot() + " of run " + name + " is no longer recorded; upload the data again"));
+        return submit(pipeline, snapshot, checked, origin);
     }
 
     /**
@@ -118,12 +152,6 @@ public class RunOperations {
 
     /** What became of a stop: DROPPED (it waited) or STOPPING (it runs, and ends STOPPED). */
     public record StopRequest(String run, String state, String message) {
-    }
-
-    private Submission submit(String snapshot, int objects, Map<String, String> settings, String origin) {
-        String model = properties.modelName();
-        RetrainCoordinator.Admission admission = coordinator.submit(new RetrainRequest(model, snapshot, settings, origin));
-        return new Submission(RetrainLauncher.runName(model, snapshot, settings), model, snapshot, objects, admission);
     }
 
     private Run find(String name) {

@@ -6,6 +6,7 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.context.ApplicationEventPublisher;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
@@ -22,13 +23,15 @@ class SmokeTestTasklet implements Tasklet {
 
     private final ServingBackend serving;
     private final ModelRegistry registry;
+    private final PipelineCatalog pipelines;
     private final CaravanProperties.SmokeTest settings;
     private final ApplicationEventPublisher events;
 
-    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, CaravanProperties.SmokeTest settings,
-                     ApplicationEventPublisher events) {
+    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
+                     CaravanProperties.SmokeTest settings, ApplicationEventPublisher events) {
         this.serving = serving;
         this.registry = registry;
+        this.pipelines = pipelines;
         this.settings = settings;
         this.events = events;
     }
@@ -36,9 +39,10 @@ class SmokeTestTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
-        ServingEndpoint endpoint = serving.endpoint();
+        ServingEndpoint endpoint = serving.endpoint(run.model());
         SmokeTestReport report = new SmokeTest(SampleDigits.load(), settings.deadline())
-                .run(endpoint.host(), endpoint.grpcPort(), run.model(), run.version(), settings.minCorrect());
+                .run(endpoint.host(), endpoint.grpcPort(), run.model(), run.version(),
+                        run.pipeline(pipelines).smokeTest().minCorrect());
         run.smokeReport(report.render());
         if (!report.passed()) {
             String reason = report.failureReason().orElse("the sample digits were not answered right");

@@ -9,7 +9,8 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.context.ApplicationEventPublisher;
 
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.training.TrainingBackend;
 import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingProgress;
@@ -23,24 +24,23 @@ class TrainTasklet implements Tasklet {
     private final RunStore runs;
     private final ApplicationEventPublisher events;
     private final RunStops stops;
-    private final CaravanProperties.Training settings;
+    private final PipelineCatalog pipelines;
 
     TrainTasklet(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, RunStops stops,
-                 CaravanProperties.Training settings) {
+                 PipelineCatalog pipelines) {
         this.training = training;
         this.runs = runs;
         this.events = events;
         this.stops = stops;
-        this.settings = settings;
+        this.pipelines = pipelines;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
-        CaravanProperties.Training effective = TrainingSettings.of(
-                chunk.getStepContext().getStepExecution().getJobParameters(), settings);
+        PipelineDefinition pipeline = run.pipeline(pipelines);
         TrainingRequest request = new TrainingRequest(run.runName(), run.dataDir(), run.modelDir(), run.exportDir(),
-                effective.steps(), effective.batchSize(), effective.learningRate(), effective.timeout());
+                pipeline.trainer(), pipeline.parameters(run.settings()));
         TrainingResult result;
         try {
             result = training.train(request, progress -> {
@@ -55,12 +55,15 @@ class TrainTasklet implements Tasklet {
             }
             RunStops.stop(chunk.getStepContext().getStepExecution(), stop.get() + "; the training was stopped at step "
                     + runs.scalars(run.runName()).stream().mapToInt(TrainingProgress::step).max().orElse(0)
-                    + " of " + effective.steps());
+                    + " of " + request.trainSteps());
             return RepeatStatus.FINISHED;
         }
-        StepMessages.say(chunk, String.format(Locale.ROOT, "%d steps in %.1f s, loss %.4f, batch accuracy %.4f; exported to %s",
-                result.last().step(), result.duration().toMillis() / 1000.0, result.last().loss(),
-                result.last().accuracy(), result.export()));
+        StepMessages.say(chunk, result.last().step() == 0
+                ? String.format(Locale.ROOT, "trained in %.1f s; exported to %s", result.duration().toMillis() / 1000.0,
+                        result.export())
+                : String.format(Locale.ROOT, "%d steps in %.1f s, loss %.4f, batch accuracy %.4f; exported to %s",
+                        result.last().step(), result.duration().toMillis() / 1000.0, result.last().loss(),
+                        result.last().accuracy(), result.export()));
         return RepeatStatus.FINISHED;
     }
 }

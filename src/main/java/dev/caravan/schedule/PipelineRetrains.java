@@ -1,18 +1,16 @@
 package dev.caravan.schedule;
 
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.pipeline.RetrainCoordinator;
-import dev.caravan.pipeline.RetrainRequest;
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunStore;
-import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
-import dev.caravan.trigger.Snapshot;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.Snapshot;
 
 /** {@link Retrains} on Caravan's coordinator, runs table and snapshot store: the same path as the API's submit. */
 @Component
@@ -21,16 +19,14 @@ class PipelineRetrains implements Retrains {
     private final RetrainCoordinator coordinator;
     private final RunOperations operations;
     private final RunStore runs;
-    private final SnapshotStore snapshots;
-    private final CaravanProperties properties;
+    private final PipelineCatalog pipelines;
 
-    PipelineRetrains(RetrainCoordinator coordinator, RunOperations operations, RunStore runs, SnapshotStore snapshots,
-                     CaravanProperties properties) {
+    PipelineRetrains(RetrainCoordinator coordinator, RunOperations operations, RunStore runs,
+                     PipelineCatalog pipelines) {
         this.coordinator = coordinator;
         this.operations = operations;
         this.runs = runs;
-        this.snapshots = snapshots;
-        this.properties = properties;
+        this.pipelines = pipelines;
     }
 
     @Override
@@ -44,9 +40,8 @@ class PipelineRetrains implements Retrains {
     }
 
     @Override
-    public Snapshot freeze() {
-        return snapshots.freezeAndSave(new S3Location(properties.bucket(), properties.dataPrefix()),
-                properties.trigger().marker());
+    public Snapshot freeze(String model) {
+        return operations.freeze(pipelines.resolve(model));
     }
 
     @Override
@@ -60,7 +55,8 @@ class PipelineRetrains implements Retrains {
     }
 
     @Override
-    public RetrainCoordinator.Admission submit(RetrainRequest request) {
-        return coordinator.submit(request);
+    public RunOperations.Submission submit(String model, Snapshot snapshot, Map<String, String> parameters,
+                                           String origin) {
+        return operations.submit(pipelines.resolve(model), snapshot, parameters, origin);
     }
 }

@@ -1,11 +1,12 @@
 package dev.caravan.schedule;
 
+import java.util.Map;
 import java.util.Optional;
 
 import dev.caravan.pipeline.RetrainCoordinator;
-import dev.caravan.pipeline.RetrainRequest;
+import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.Run;
-import dev.caravan.trigger.Snapshot;
+import dev.caravan.snapshot.Snapshot;
 
 /** What a fire needs from the pipeline: whether a model is busy, its data now, its last completed run, a submit. */
 interface Retrains {
@@ -16,8 +17,8 @@ interface Retrains {
     /** The run of {@code model} that is going, if the runs table knows it yet. */
     Optional<String> running(String model);
 
-    /** Freezes the data under the data prefix now and records the snapshot. */
-    Snapshot freeze();
+    /** Freezes the data under the prefix of {@code model}'s pipeline now and records the snapshot. */
+    Snapshot freeze(String model);
 
     /** The newest run of {@code model} that completed (promoted or rejected by the gate). */
     Optional<Run> lastCompleted(String model);
@@ -29,6 +30,9 @@ interface Retrains {
      */
     void stop(String run, String origin);
 
-    /** Starts the request now, or keeps it as the model's follow-up in place of any that waited. */
-    RetrainCoordinator.Admission submit(RetrainRequest request);
+    /**
+     * Submits a retrain of {@code model} on {@code snapshot} through the one submit path: it starts now, or waits as
+     * the model's follow-up in place of any that waited.
+     */
+    RunOperations.Submission submit(String model, Snapshot snapshot, Map<String, String> parameters, String origin);
 }

@@ -6,7 +6,7 @@ import org.quartz.Scheduler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.definition.PipelineCatalog;
 
 /** Schedules and the firer their Quartz job uses, on the system clock (tests give them their own). */
 @Configuration(proxyBeanMethods = false)
@@ -18,7 +18,7 @@ class ScheduleConfiguration {
     }
 
     @Bean
-    Schedules schedules(Scheduler scheduler, FireHistory history, CaravanProperties properties) {
-        return new Schedules(scheduler, history, new ScheduleValidation(properties.modelName()), Clock.systemUTC());
+    Schedules schedules(Scheduler scheduler, FireHistory history, PipelineCatalog pipelines) {
+        return new Schedules(scheduler, history, new ScheduleValidation(pipelines), Clock.systemUTC());
     }
 }

@@ -5,11 +5,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 import dev.caravan.pipeline.RetrainCoordinator.Admission;
-import dev.caravan.pipeline.RetrainLauncher;
-import dev.caravan.pipeline.RetrainRequest;
+import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.Run;
 import dev.caravan.schedule.FireRecord.Outcome;
-import dev.caravan.trigger.Snapshot;
+import dev.caravan.snapshot.Snapshot;
 
 /**
  * Decides what one fire of a schedule does, in this order. A fire is MISSED when a later fire of the schedule is
@@ -66,17 +65,17 @@ final class ScheduleFirer {
 
     private FireRecord submit(Fire fire, String catchUp) {
         Schedule schedule = fire.schedule();
-        Snapshot snapshot = retrains.freeze();
+        Snapshot snapshot = retrains.freeze(schedule.model());
         Optional<Run> last = retrains.lastCompleted(schedule.model());
         if (last.isPresent() && last.get().snapshot().equals(snapshot.hash())) {
             return fire.end(Outcome.SKIPPED, null, catchUp + "no new data: snapshot " + brief(snapshot.hash())
                     + " of " + snapshot.location() + " is the one run " + last.get().name() + " completed on");
         }
-        String run = RetrainLauncher.runName(schedule.model(), snapshot.hash(), schedule.parameters());
         String stopped = schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE ? stopGoingRun(schedule) : "";
-        Admission admission = retrains.submit(new RetrainRequest(schedule.model(), snapshot.hash(),
-                schedule.parameters(), "schedule " + schedule.name()));
-        return fire.end(Outcome.FIRED, run, catchUp + stopped + admitted(schedule, admission, snapshot));
+        RunOperations.Submission submission = retrains.submit(schedule.model(), snapshot, schedule.parameters(),
+                "schedule " + schedule.name());
+        return fire.end(Outcome.FIRED, submission.run(), catchUp + stopped
+                + admitted(schedule, submission.admission(), snapshot));
     }
 
     /** Under Replace: stops the model's run that is going, so this fire's request runs in its place. */

@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.quartz.CronExpression;
 import org.springframework.boot.convert.DurationStyle;
 
-import dev.caravan.pipeline.RetrainLauncher;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 
 /** Turns a create request into a {@link Schedule}, or names the field that is wrong and says why. */
 final class ScheduleValidation {
@@ -20,21 +22,22 @@ final class ScheduleValidation {
     private static final String CRON_FORM = "Quartz cron has 6 or 7 fields: second minute hour day-of-month month "
             + "day-of-week [year], with '?' in one of the day fields, e.g. '0 0 2 * * ?' for 02:00 every day";
 
-    private final String model;
+    private final PipelineCatalog pipelines;
 
-    /** Checks requests for a Caravan that retrains {@code model} (its {@code caravan.model-name}). */
-    ScheduleValidation(String model) {
-        this.model = model;
+    /** Checks requests against the pipelines there are: a schedule retrains one of them. */
+    ScheduleValidation(PipelineCatalog pipelines) {
+        this.pipelines = pipelines;
     }
 
     Schedule schedule(ScheduleRequest request, Instant now) {
         String name = name(request.name());
-        String model = model(request.model());
+        PipelineDefinition pipeline = pipeline(request.model());
+        String model = pipeline.model();
         ZoneId zone = zone(request.timeZone());
         String cron = cron(request.cron(), zone, now);
         ConcurrencyPolicy policy = policy(request.concurrencyPolicy());
         Duration deadline = deadline(request.startingDeadline());
-        Map<String, String> parameters = parameters(model, request.parameters());
+        Map<String, String> parameters = parameters(pipeline, request.parameters());
         return new Schedule(name, model, cron, zone, policy, deadline, parameters, now);
     }
 
@@ -49,12 +52,12 @@ final class ScheduleValidation {
         return name;
     }
 
-    private String model(String requested) {
-        if (requested == null || requested.isBlank() || requested.equals(model)) {
-            return model;
+    private PipelineDefinition pipeline(String requested) {
+        try {
+            return pipelines.resolve(requested);
+        } catch (PipelineCatalog.UnknownPipelineException e) {
+            throw new ScheduleErrors.Invalid("model", e.getMessage());
         }
-        throw new ScheduleErrors.Invalid("model", "this Caravan retrains model '" + model + "' (caravan.model-name) "
-                + "on its data prefix; a schedule for '" + requested + "' would have no data to train on");
     }
 
     private static String cron(String cron, ZoneId zone, Instant now) {
@@ -119,20 +122,21 @@ final class ScheduleValidation {
         return duration;
     }
 
-    private static Map<String, String> parameters(String model, Map<String, String> parameters) {
+    private static Map<String, String> parameters(PipelineDefinition pipeline, Map<String, String> parameters) {
         if (parameters == null) {
             return Map.of();
         }
+        Map<String, String> checked = new TreeMap<>();
         parameters.forEach((name, value) -> {
             if (value == null || value.isBlank()) {
                 throw new ScheduleErrors.Invalid("parameters", "run parameter " + name + " has no value");
             }
+            try {
+                checked.put(name, pipeline.parameter(name, value));
+            } catch (IllegalArgumentException e) {
+                throw new ScheduleErrors.Invalid("parameters", e.getMessage());
+            }
         });
-        try {
-            RetrainLauncher.parameters(model, "validation", parameters);
-        } catch (IllegalArgumentException e) {
-            throw new ScheduleErrors.Invalid("parameters", e.getMessage());
-        }
-        return parameters;
+        return checked;
     }
 }

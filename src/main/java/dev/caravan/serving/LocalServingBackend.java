@@ -90,6 +90,11 @@ public final class LocalServingBackend implements ServingBackend, AutoCloseable 
 
     /** The host clients use and the ports bound; only after {@link #start()}. */
     @Override
+    public ServingEndpoint endpoint(String model) {
+        return endpoint();
+    }
+
+    /** The one model server's ports, which every model shares. */
     public synchronized ServingEndpoint endpoint() {
         if (servers == null) {
             throw new IllegalStateException("the model server is not started; call start() first");

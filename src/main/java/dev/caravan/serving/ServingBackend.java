@@ -25,6 +25,6 @@ public interface ServingBackend {
     /** The version of {@code model} now served, if any. */
     OptionalLong servingVersion(String model);
 
-    /** Where a TensorFlow Serving client reaches the served models. */
-    ServingEndpoint endpoint();
+    /** Where a TensorFlow Serving client reaches {@code model}: one server for all models, or one per model. */
+    ServingEndpoint endpoint(String model);
 }

@@ -4,14 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -21,15 +18,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("caravan")
 public record CaravanProperties(
         @NotNull Path home,
-        @NotBlank @Size(max = 52) @Pattern(regexp = "[a-z0-9]([-a-z0-9]*[a-z0-9])?", message = "must be a DNS-1123 label: lower-case letters, digits and '-'") String modelName,
-        @NotBlank String bucket,
-        @NotBlank @Pattern(regexp = "([^/].*/)?", message = "must be empty or end with '/' and not start with '/'") String dataPrefix,
         @NotBlank @Pattern(regexp = "[^/].*/", message = "must end with '/' and not start with '/'") String modelsPrefix,
         @NotBlank @Pattern(regexp = "[^/].*/", message = "must end with '/' and not start with '/'") String trainingPrefix,
         @Valid @NotNull S3 s3,
         @Valid @NotNull Trigger trigger,
         @Valid @NotNull Training training,
-        @Valid @NotNull Gate gate,
         @Valid @NotNull Serving serving,
         @Valid @NotNull SmokeTest smokeTest) {
 
@@ -45,22 +38,17 @@ public record CaravanProperties(
     public record Embedded(@NotBlank String host, @Min(0) @Max(65535) int port) {
     }
 
-    /** When an upload counts as complete. */
-    public record Trigger(@NotBlank String marker, @NotNull Duration quietPeriod, @NotNull Duration pollInterval) {
+    /** How often the pipelines' buckets are listed for new data. */
+    public record Trigger(@NotNull Duration pollInterval) {
     }
 
-    public record Training(@Min(1) int steps, @Min(1) int batchSize,
-                           @DecimalMin(value = "0", inclusive = false) double learningRate,
-                           @NotNull Duration timeout, String jvmOptions) {
-    }
-
-    /** The evaluation gate a model passes before it is promoted. */
-    public record Gate(@DecimalMin("0") @DecimalMax("1") double minAccuracy, @DecimalMin("0") @DecimalMax("1") double tolerance) {
+    /** How the local runtime starts a built-in trainer's JVM. */
+    public record Training(String jvmOptions) {
     }
 
     public record Serving(@NotBlank String host, @Min(0) @Max(65535) int grpcPort, @Min(0) @Max(65535) int restPort) {
     }
 
-    public record SmokeTest(@DecimalMin("0") @DecimalMax("1") double minCorrect, @NotNull Duration deadline) {
+    public record SmokeTest(@NotNull Duration deadline) {
     }
 }

@@ -47,7 +47,7 @@ class StartupWarmUp implements ApplicationRunner {
 
     /** Asks a model server about a model it does not have: the answer, NOT_FOUND, is the expected one. */
     static void callModelServer(ServingBackend serving) {
-        ServingEndpoint endpoint = serving.endpoint();
+        ServingEndpoint endpoint = serving.endpoint(NO_SUCH_MODEL);
         try (PredictClient client = new PredictClient(endpoint.host(), endpoint.grpcPort())) {
             client.predict(NO_SUCH_MODEL, OptionalLong.empty(), new float[28 * 28]);
         } catch (PredictException expected) {

@@ -15,6 +15,7 @@ import java.util.Properties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Settings;
@@ -66,9 +67,9 @@ class StorageConfiguration {
     }
 
     @Bean
-    ObjectStore objectStore(S3Client s3Client, CaravanProperties properties) {
+    ObjectStore objectStore(S3Client s3Client, PipelineCatalog pipelines) {
         ObjectStore store = new ObjectStore(s3Client);
-        store.createBucketIfMissing(properties.bucket());
+        pipelines.all().stream().map(p -> p.source().bucket()).distinct().forEach(store::createBucketIfMissing);
         return store;
     }
 

@@ -126,9 +126,9 @@ public final class LocalTrainingBackend implements TrainingBackend {
         env.putAll(TrainerEnvironment.of(request, s3));
         // Not -cp: Linux shows a process only the first 4 KB of its command line, and the run's marker must be seen.
         env.put("CLASSPATH", classPath);
-        run.appendToLog(String.format("%n=== %s starting the trainer of run %s: %d steps, batch %d, learning rate %s,"
-                        + " data %s, export %s%n", Instant.now(), request.runName(), request.trainSteps(),
-                request.batchSize(), request.learningRate(), request.dataDir(), request.exportDir()));
+        run.appendToLog(String.format("%n=== %s starting the trainer of run %s: parameters %s, data %s, export %s%n",
+                Instant.now(), request.runName(), new java.util.TreeMap<>(request.parameters()), request.dataDir(),
+                request.exportDir()));
         return TrainerProcess.start(run, command, env);
     }
 

@@ -1,6 +1,8 @@
 package dev.caravan.training;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.Map;
 
 import dev.caravan.storage.S3Settings;
@@ -18,6 +20,8 @@ public final class TrainerEnvironment {
     public static final String TF_MODEL_DIR = "TF_MODEL_DIR";
     /** {@code s3://bucket/prefix} of the SavedModel version folder, e.g. {@code s3://tfmnist/models/mnist/3/}. */
     public static final String TF_EXPORT_DIR = "TF_EXPORT_DIR";
+    /** Which built-in trainer a Caravan trainer image runs: {@code mnist-cnn} (the default) or {@code mnist-mlp}. */
+    public static final String CARAVAN_TRAINER = "CARAVAN_TRAINER";
     /** Training steps (mini-batches), default 1000. */
     public static final String TF_TRAIN_STEPS = "TF_TRAIN_STEPS";
     /** Images per mini-batch, default 100. */
@@ -28,15 +32,25 @@ public final class TrainerEnvironment {
     private TrainerEnvironment() {
     }
 
-    /** The variables that make a trainer run {@code request} against the S3 service {@code s3}. */
+    /**
+     * The variables that make a trainer run {@code request} against the S3 service {@code s3}: the locations, then
+     * every hyper-parameter as {@code TF_} and its name in upper snake case ({@code trainSteps} is
+     * {@code TF_TRAIN_STEPS}), and for a built-in trainer which one it is.
+     */
     public static Map<String, String> of(TrainingRequest request, S3Settings s3) {
         Map<String, String> env = new LinkedHashMap<>(s3.toEnvironment());
-        env.put(TF_DATA_DIR, request.dataDir().uri());
+        env.put(TF_DATA_DIR, request.dataDir().asPrefix().uri());
         env.put(TF_MODEL_DIR, request.modelDir().asPrefix().uri());
         env.put(TF_EXPORT_DIR, request.exportDir().asPrefix().uri());
-        env.put(TF_TRAIN_STEPS, Integer.toString(request.trainSteps()));
-        env.put(TF_BATCH_SIZE, Integer.toString(request.batchSize()));
-        env.put(TF_LEARNING_RATE, Double.toString(request.learningRate()));
+        new TreeMap<>(request.parameters()).forEach((name, value) -> env.put(variable(name), value));
+        if (request.trainer().isBuiltin()) {
+            env.put(CARAVAN_TRAINER, request.trainer().builtin());
+        }
         return env;
+    }
+
+    /** {@code learningRate} -> {@code TF_LEARNING_RATE}. */
+    public static String variable(String parameter) {
+        return "TF_" + parameter.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 }

@@ -28,7 +28,7 @@ import dev.caravan.serving.ModelServerSettings;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * The kubernetes runtime's own latency on the fabric8 mock API server, with the test operator and serving stand-ins:
@@ -65,7 +65,7 @@ public final class KubernetesBench {
                  TrainingOperator operator = new TrainingOperator(cluster.client(), NS)
                          .succeeding(new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods")).reusingAnyExport());
                  KubernetesCaravan caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster,
-                         servingPods.access(), "--logging.threshold.console=WARN", "--caravan.gate.min-accuracy=0.85")) {
+                         servingPods.access(), "--logging.threshold.console=WARN", "--caravan.pipelines.mnist.gate.min=0.85")) {
                 String snapshot = caravan.bean(SnapshotStore.class).freezeAndSave(data, "_SUCCESS").hash();
                 Bench bench = new Bench(caravan, operator, servingPods, snapshot);
                 Timing warmUp = bench.run(Map.of());

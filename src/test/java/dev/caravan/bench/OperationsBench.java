@@ -27,7 +27,7 @@ import dev.caravan.pipeline.RunEvent;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * Operations at scale. Objects dropped under the data prefix, then the marker, at growing counts (default 1,000 then

@@ -19,6 +19,8 @@ import dev.caravan.pipeline.RunEvent;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunView;
 import dev.caravan.pipeline.StepView;
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
@@ -27,7 +29,7 @@ import dev.caravan.system.CaravanProperties;
 /**
  * The demo's pipeline, timed: start-up, trigger latency (marker upload to job start), each step, and the
  * orchestration overhead = (end-to-end - training) / end-to-end. Default settings unless arguments override them
- * ({@code --caravan.training.steps=2000}). Prints figures; asserts nothing.
+ * ({@code --caravan.pipelines.mnist.trainer.parameters.trainSteps=2000}). Prints figures; asserts nothing.
  */
 public final class PipelineBench {
 
@@ -54,30 +56,33 @@ public final class PipelineBench {
                 }
             });
             CaravanProperties config = context.getBean(CaravanProperties.class);
+            PipelineDefinition mnist = context.getBean(PipelineCatalog.class).resolve("mnist");
             ObjectStore store = context.getBean(ObjectStore.class);
-            S3Location prefix = new S3Location(config.bucket(), config.dataPrefix());
+            S3Location prefix = mnist.dataLocation();
             for (String file : FILES) {
                 store.put(prefix.resolve(file), Path.of("data/mnist", file));
             }
-            store.put(prefix.resolve(config.trigger().marker()), new byte[0]);
+            store.put(prefix.resolve(mnist.source().marker()), new byte[0]);
             long marker = System.nanoTime();
             Timed started = next(events, RunEvent.RunStarted.class);
             Timed finished = next(events, RunEvent.RunFinished.class);
             RunView view = context.getBean(RunQueries.class).get(finished.event().run()).orElseThrow();
-            report(startup, config, marker, started, finished, view, context.getBean(ModelRegistry.class));
+            report(startup, config, mnist, marker, started, finished, view, context.getBean(ModelRegistry.class));
         } finally {
             FileSystemUtils.deleteRecursively(home);
         }
     }
 
-    private static void report(double startup, CaravanProperties config, long marker, Timed started, Timed finished,
+    private static void report(double startup, CaravanProperties config, PipelineDefinition mnist, long marker,
+                               Timed started, Timed finished,
                                RunView view, ModelRegistry registry) {
         double endToEnd = (finished.nanos() - marker) / 1e9;
         double trigger = (started.nanos() - marker) / 1e9;
         double training = view.steps().stream().filter(s -> s.name().equals("train"))
                 .mapToDouble(s -> s.duration().toMillis() / 1000.0).sum();
-        out("Caravan pipeline benchmark (%d cores, steps=%d, batch=%d, poll interval %s)",
-                Runtime.getRuntime().availableProcessors(), config.training().steps(), config.training().batchSize(),
+        out("Caravan pipeline benchmark (%d cores, steps=%s, batch=%s, poll interval %s)",
+                Runtime.getRuntime().availableProcessors(), mnist.trainer().parameters().get("trainSteps"),
+                mnist.trainer().parameters().get("batchSize"),
                 config.trigger().pollInterval());
         out("  start-up                  %7.2f s", startup);
         out("  trigger latency           %7.2f s   (marker upload -> job start; target <= poll interval + 1 s = %.1f s)",

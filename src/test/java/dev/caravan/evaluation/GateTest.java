@@ -12,7 +12,7 @@ import dev.caravan.storage.S3Location;
 
 class GateTest {
 
-    private final Gate gate = new Gate(0.97, 0.005);
+    private final Gate gate = new Gate("accuracy", 0.97, 0.005);
 
     @Test
     void promotesAFirstModelThatReachesTheMinimum() {
@@ -27,7 +27,7 @@ class GateTest {
         Gate.Verdict verdict = gate.judge(0.9, Optional.empty());
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).contains("below the gate's minimum").contains("caravan.gate.min-accuracy");
+        assertThat(verdict.reason()).contains("below the gate's minimum").contains("gate.min in the pipeline file");
     }
 
     @Test

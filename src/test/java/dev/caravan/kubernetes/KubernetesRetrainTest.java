@@ -50,7 +50,7 @@ import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * The {@code retrain} job in the {@code kubernetes} profile, end to end on the mock API server: a test operator runs
@@ -64,7 +64,7 @@ import dev.caravan.trigger.SnapshotStore;
 class KubernetesRetrainTest {
 
     private static final String NS = KubernetesFixtures.NAMESPACE;
-    private static final String[] OPEN_GATE = {"--caravan.gate.min-accuracy=0", "--caravan.gate.tolerance=1"};
+    private static final String[] OPEN_GATE = {"--caravan.pipelines.mnist.gate.min=0", "--caravan.pipelines.mnist.gate.tolerance=1"};
 
     private final S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
     private Path home;
@@ -145,7 +145,7 @@ class KubernetesRetrainTest {
         CamelContext camel = caravan.bean(CamelContext.class);
 
         await().atMost(Duration.ofSeconds(10)).until(
-                () -> camel.getRouteController().getRouteStatus("retrain-on-marker") == ServiceStatus.Started);
+                () -> camel.getRouteController().getRouteStatus("retrain-on-marker-mnist") == ServiceStatus.Started);
         assertThat(camel.getRouteController().getRouteStatus("tensorboard-janitor")).isEqualTo(ServiceStatus.Started);
         assertThat(client().leases().inNamespace(NS).withName("caravan-leader").get().getSpec().getHolderIdentity())
                 .isEqualTo(KubernetesCaravan.POD);

@@ -53,7 +53,7 @@ class KubernetesServingBackendTest {
         serving = new KubernetesServingBackend(new KubernetesApi(client, settings),
                 new ServingManifests(settings, KubernetesFixtures.s3()),
                 (namespace, service) -> new ServingEndpoint(service + "." + namespace + ".svc", 8500, 8501),
-                "mnist", Duration.ofSeconds(1));
+                Duration.ofSeconds(1));
         watch = client.apps().deployments().inNamespace(NS).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, Deployment deployment) {
@@ -85,7 +85,7 @@ class KubernetesServingBackendTest {
         assertThat(deployment.getMetadata().getAnnotations()).containsEntry("caravan.dev/export", "s3://tfmnist/models/mnist/1/");
         assertThat(client.services().inNamespace(NS).withName("tf-serving-mnist").get().getMetadata().getOwnerReferences())
                 .singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(deployment.getMetadata().getUid()));
-        assertThat(serving.endpoint()).isEqualTo(new ServingEndpoint("tf-serving-mnist.caravan-test.svc", 8500, 8501));
+        assertThat(serving.endpoint("mnist")).isEqualTo(new ServingEndpoint("tf-serving-mnist.caravan-test.svc", 8500, 8501));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.caravan.kubernetes;
 
+import dev.caravan.testutil.Pipelines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -142,8 +144,8 @@ class KubernetesTrainingBackendTest {
     void aTfJobThatOutlivesTheDeadlineFailsTheTraining() {
         operator.runningForever();
         TrainingRequest quick = new TrainingRequest("mnist-dddddddddd", KubernetesFixtures.request("x").dataDir(),
-                KubernetesFixtures.request("x").modelDir(), KubernetesFixtures.request("x").exportDir(), 10, 10, 0.1,
-                Duration.ofMillis(300));
+                KubernetesFixtures.request("x").modelDir(), KubernetesFixtures.request("x").exportDir(),
+                Pipelines.cnnTrainer(Duration.ofMillis(300)), Pipelines.parameters(10, 10, 0.1));
 
         assertThatThrownBy(() -> backend.train(quick, p -> { }))
                 .hasMessageStartingWith("TFJob mnist-dddddddddd did not finish within PT0.3S");

@@ -35,8 +35,8 @@ class CrashRecoveryTest {
     void aRunInterruptedByKillMinus9IsResumedAndTrainsOnce() throws Exception {
         Path home = CaravanTestProperties.newHome();
         int s3Port = freePort();
-        List<String> settings = List.of("--caravan.s3.embedded.port=" + s3Port, "--caravan.training.steps=400",
-                "--caravan.training.batch-size=50", "--caravan.gate.min-accuracy=0.8");
+        List<String> settings = List.of("--caravan.s3.embedded.port=" + s3Port, "--caravan.pipelines.mnist.trainer.parameters.trainSteps=400",
+                "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8");
         Process first = startInItsOwnJvm(home, settings);
         try {
             // given: a run whose trainer reports progress

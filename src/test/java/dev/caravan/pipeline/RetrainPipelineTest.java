@@ -115,7 +115,7 @@ class RetrainPipelineTest {
         assertThat(served.version()).isEqualTo(1);
         assertThat(served.accuracy()).isGreaterThan(0.85);
         assertThat(serving.servingVersion("mnist")).hasValue(1);
-        try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
+        try (PredictClient client = new PredictClient(serving.endpoint("mnist").host(), serving.endpoint("mnist").grpcPort())) {
             assertThat(client.predict("mnist", OptionalLong.empty(), firstTestImage()).digit()).isEqualTo(7);
         }
         RunView view = queries.get(run.name()).orElseThrow();
@@ -149,7 +149,7 @@ class RetrainPipelineTest {
         assertThat(failed.message()).startsWith("validateData: s3://tfmnist/data/mnist/train-labels-idx1-ubyte.gz")
                 .contains("label 12 at index 345");
         assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(1);
-        try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
+        try (PredictClient client = new PredictClient(serving.endpoint("mnist").host(), serving.endpoint("mnist").grpcPort())) {
             assertThat(client.predict("mnist", OptionalLong.empty(), firstTestImage()).digit()).isEqualTo(7);
         }
     }
@@ -202,13 +202,13 @@ class RetrainPipelineTest {
     void resubmitTrainsTheSameDataWithOtherSettingsAndWatchesTheRun() {
         String first = runs.list(100).get(runs.list(100).size() - 1).name();
 
-        String watched = cli("resubmit", first, "-p", "trainSteps=150", "-p", "batchSize=50", "--watch");
+        String watched = cli("resubmit", first, "-p", "trainSteps=160", "-p", "batchSize=40", "--watch");
 
         Run resubmitted = runs.list(1).get(0);
         assertThat(watched).contains(resubmitted.name(), "smokeTest", "PROMOTED");
         assertThat(resubmitted.snapshot()).isEqualTo(runs.find(first).orElseThrow().snapshot());
         assertThat(queries.get(resubmitted.name()).orElseThrow().parameters())
-                .containsEntry("trainSteps", "150").containsEntry("batchSize", "50");
+                .containsEntry("trainSteps", "160").containsEntry("batchSize", "40");
         assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(4);
     }
 

@@ -26,7 +26,7 @@ import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * A model that passes the gate but answers the smoke test wrong is rolled back. The gate is opened wide here so
@@ -40,8 +40,8 @@ class SmokeTestRollbackTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         CaravanTestProperties.register(registry);
-        registry.add("caravan.gate.min-accuracy", () -> "0");
-        registry.add("caravan.gate.tolerance", () -> "1");
+        registry.add("caravan.pipelines.mnist.gate.min", () -> "0");
+        registry.add("caravan.pipelines.mnist.gate.tolerance", () -> "1");
     }
 
     @Autowired
@@ -104,7 +104,7 @@ class SmokeTestRollbackTest {
         assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(2);
         assertThat(registry.find("mnist", 3).orElseThrow().state()).isEqualTo(State.REJECTED);
         assertThat(registry.find("mnist", 3).orElseThrow().reason()).startsWith("smoke test failed");
-        try (PredictClient client = new PredictClient(serving.endpoint().host(), serving.endpoint().grpcPort())) {
+        try (PredictClient client = new PredictClient(serving.endpoint("mnist").host(), serving.endpoint("mnist").grpcPort())) {
             PredictClient.Prediction answer = client.predict("mnist", OptionalLong.empty(), SampleDigits.load().get(0).pixels());
             assertThat(answer.version()).isEqualTo(2);
             assertThat(answer.digit()).isEqualTo(7);

@@ -3,13 +3,16 @@ package dev.caravan.schedule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.caravan.pipeline.RetrainCoordinator.Admission;
+import dev.caravan.pipeline.RetrainLauncher;
 import dev.caravan.pipeline.RetrainRequest;
+import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.Run;
 import dev.caravan.storage.S3Location;
-import dev.caravan.trigger.Snapshot;
+import dev.caravan.snapshot.Snapshot;
 
 /** The pipeline as a fire sees it, set up by each test: a busy or idle model, the data there now, the last run. */
 final class FakeRetrains implements Retrains {
@@ -53,7 +56,7 @@ final class FakeRetrains implements Retrains {
     }
 
     @Override
-    public Snapshot freeze() {
+    public Snapshot freeze(String model) {
         freezes++;
         if (freezeFailure != null) {
             throw freezeFailure;
@@ -75,8 +78,11 @@ final class FakeRetrains implements Retrains {
     }
 
     @Override
-    public Admission submit(RetrainRequest request) {
+    public RunOperations.Submission submit(String model, Snapshot snapshot, Map<String, String> parameters,
+                                           String origin) {
+        RetrainRequest request = new RetrainRequest(model, snapshot.hash(), parameters, origin);
         submitted.add(request);
-        return idle ? Admission.STARTED : Admission.QUEUED;
+        return new RunOperations.Submission(RetrainLauncher.runName(model, snapshot.hash(), parameters), model,
+                snapshot.hash(), snapshot.objectCount(), idle ? Admission.STARTED : Admission.QUEUED);
     }
 }

@@ -1,5 +1,7 @@
 package dev.caravan.schedule;
 
+import dev.caravan.testutil.Pipelines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +19,7 @@ class ScheduleValidationTest {
 
     private static final Instant NOW = Instant.parse("2025-06-01T10:00:00Z");
 
-    private final ScheduleValidation validation = new ScheduleValidation("mnist");
+    private final ScheduleValidation validation = new ScheduleValidation(Pipelines.catalog(Pipelines.mnist()));
 
     @Test
     void aFullRequestBecomesTheScheduleAsked() {
@@ -43,7 +45,7 @@ class ScheduleValidationTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', textBlock = """
             name              | Nightly_Run      | 'Nightly_Run' must be at most 63 lower-case letters, digits and '-'
-            model             | fashion          | this Caravan retrains model 'mnist' (caravan.model-name)
+            model             | fashion          | there is no pipeline or model named 'fashion'; the pipelines are mnist
             cron              | 0 2 * * *        | '0 2 * * *' has 5 fields, as Unix cron does; Quartz cron has 6 or 7 fields
             cron              | 0 0 25 * * ?     | '0 0 25 * * ?' is not valid (
             cron              | 0 0 2 * * ? 2001 | '0 0 2 * * ? 2001' never fires after now
@@ -52,8 +54,8 @@ class ScheduleValidationTest {
             startingDeadline  | soon             | 'soon' is not a duration; write it as 30m, 2h or PT2H
             startingDeadline  | 0s               | '0s' is under 1s, so no fire could start
             startingDeadline  | 3600             | '3600' has no unit; write it as 3600s, 30m, 2h or PT2H
-            parameters        | epochs=3         | unknown run parameter 'epochs'
-            parameters        | trainSteps=-5    | run parameter trainSteps=-5 must be a positive whole number
+            parameters        | epochs=3         | unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate]
+            parameters        | trainSteps=-5    | parameter trainSteps=-5 is out of range; give a whole number from 1 to 1000000
             """)
     void aWrongFieldIsNamedWithTheReason(String field, String value, String reason) {
         assertThatThrownBy(() -> validation.schedule(requestWith(field, value), NOW))

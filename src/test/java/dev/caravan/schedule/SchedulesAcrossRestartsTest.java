@@ -29,7 +29,7 @@ import dev.caravan.schedule.FireRecord.Outcome;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanInstance;
 import dev.caravan.testutil.CaravanTestProperties;
-import dev.caravan.trigger.SnapshotStore;
+import dev.caravan.snapshot.SnapshotStore;
 import picocli.CommandLine;
 
 /**

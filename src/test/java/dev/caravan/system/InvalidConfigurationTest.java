@@ -17,17 +17,25 @@ import picocli.CommandLine;
 class InvalidConfigurationTest {
 
     @Test
-    void aGateAboveOneStopsStartUpNamingTheKey() {
-        String error = serverFailure("--caravan.gate.min-accuracy=1.5");
+    void anAccuracyGateAboveOneStopsStartUpNamingTheFileAndKey() {
+        String error = serverFailure("--caravan.pipelines.mnist.gate.min=1.5");
 
-        assertThat(error).contains("caravan.gate.min-accuracy: must be less than or equal to 1 (was 1.5)");
+        assertThat(error).contains("config/pipelines/mnist.yaml: gate.min: 1.5 cannot be reached: accuracy is a share"
+                + " from 0 to 1");
     }
 
     @Test
     void aModelNameThatIsNotDns1123StopsStartUp() {
-        String error = serverFailure("--caravan.model-name=My_Model");
+        String error = serverFailure("--caravan.pipelines.mnist.model=My_Model");
 
-        assertThat(error).contains("caravan.model-name: must be a DNS-1123 label").contains("(was My_Model)");
+        assertThat(error).contains("config/pipelines/mnist.yaml: model: 'My_Model' must be at most 52 lower-case letters");
+    }
+
+    @Test
+    void anInvalidGlobalSettingStillNamesTheKeyAndValue() {
+        String error = serverFailure("--caravan.s3.embedded.host=");
+
+        assertThat(error).contains("caravan.s3.embedded.host: must not be blank");
     }
 
     private static String serverFailure(String property) {

@@ -34,8 +34,8 @@ public final class CaravanInstance implements AutoCloseable {
     public static CaravanInstance start(Path home, String... properties) {
         List<String> args = new ArrayList<>(List.of("--caravan.home=" + home, "--server.port=0",
                 "--caravan.s3.embedded.port=0", "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0",
-                "--caravan.trigger.poll-interval=200ms", "--caravan.training.steps=20",
-                "--caravan.training.batch-size=50", "--caravan.training.jvm-options=-Xmx768m -XX:+UseSerialGC",
+                "--caravan.trigger.poll-interval=200ms", "--caravan.pipelines.mnist.trainer.parameters.trainSteps=20",
+                "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.training.jvm-options=-Xmx768m -XX:+UseSerialGC",
                 "--logging.file.name=" + home.resolve("logs/caravan.log")));
         args.addAll(List.of(properties));
         // A property given twice would bind as a list: the later one, the caller's, wins.

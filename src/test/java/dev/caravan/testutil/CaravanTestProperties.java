@@ -22,11 +22,11 @@ public final class CaravanTestProperties {
         registry.add("caravan.serving.grpc-port", () -> "0");
         registry.add("caravan.serving.rest-port", () -> "0");
         registry.add("caravan.trigger.poll-interval", () -> "200ms");
-        registry.add("caravan.training.steps", () -> "150");
-        registry.add("caravan.training.batch-size", () -> "50");
-        registry.add("caravan.training.timeout", () -> "5m");
+        registry.add("caravan.pipelines.mnist.trainer.parameters.trainSteps", () -> "150");
+        registry.add("caravan.pipelines.mnist.trainer.parameters.batchSize", () -> "50");
+        registry.add("caravan.pipelines.mnist.trainer.timeout", () -> "5m");
         registry.add("caravan.training.jvm-options", () -> "-Xmx768m -XX:+UseSerialGC");
-        registry.add("caravan.gate.min-accuracy", () -> "0.85");
+        registry.add("caravan.pipelines.mnist.gate.min", () -> "0.85");
         registry.add("logging.file.name", () -> home.resolve("logs/caravan.log").toString());
         return home;
     }

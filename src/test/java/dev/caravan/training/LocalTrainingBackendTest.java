@@ -1,5 +1,7 @@
 package dev.caravan.training;
 
+import dev.caravan.testutil.Pipelines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -149,7 +151,8 @@ class LocalTrainingBackendTest {
 
     private static TrainingRequest request(String run, S3Location data, int steps, Duration timeout) {
         return new TrainingRequest(run, data, S3Location.parse("s3://tfmnist/runs/" + run + "/"),
-                S3Location.parse("s3://tfmnist/models/" + run + "/1/"), steps, 50, 0.001, timeout);
+                S3Location.parse("s3://tfmnist/models/" + run + "/1/"), Pipelines.cnnTrainer(timeout),
+                Pipelines.parameters(steps, 50, 0.001));
     }
 
     private static List<String> keysBelow(S3Location prefix) {

@@ -1,5 +1,7 @@
 package dev.caravan.training;
 
+import dev.caravan.testutil.Pipelines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,7 @@ class TrainerSettingsTest {
     void readsBackWhatTheBackendHandsOver() {
         TrainingRequest request = new TrainingRequest("run-1", S3Location.parse("s3://tfmnist/data/mnist"),
                 S3Location.parse("s3://tfmnist/runs/run-1"), S3Location.parse("s3://tfmnist/models/mnist/3"),
-                200, 64, 0.0005, Duration.ofMinutes(5));
+                Pipelines.cnnTrainer(), Pipelines.parameters(200, 64, 0.0005));
 
         TrainerSettings settings = TrainerSettings.fromEnvironment(TrainerEnvironment.of(request, S3));
 

@@ -27,7 +27,7 @@ class TriggerAcrossRestartsTest {
         Path home = CaravanTestProperties.newHome();
         try {
             // given: a run that completed (the gate is set out of reach, so it ends quickly as REJECTED)
-            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.gate.min-accuracy=1")) {
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.pipelines.mnist.gate.min=1")) {
                 MnistUploads.uploadAll(caravan.store(), data);
                 MnistUploads.marker(caravan.store(), data);
                 List<Run> runs = caravan.awaitEndedRuns(1);
@@ -35,7 +35,7 @@ class TriggerAcrossRestartsTest {
             }
 
             // when: Caravan restarts on the same home and the marker is uploaded again
-            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.gate.min-accuracy=1")) {
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.pipelines.mnist.gate.min=1")) {
                 MnistUploads.marker(caravan.store(), data);
 
                 // then: the snapshot is recognised as trained, and no second run starts
@@ -50,7 +50,7 @@ class TriggerAcrossRestartsTest {
     @Test
     void aQuietPrefixCompletesAnUploadWithoutAMarkerAsOneRun() {
         Path home = CaravanTestProperties.newHome();
-        try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.trigger.quiet-period=2s")) {
+        try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.pipelines.mnist.source.quiet-period=2s")) {
             // given: two hundred objects dropped at once, none a marker; the data is incomplete, so the run fails fast
             for (int i = 0; i < 200; i++) {
                 caravan.store().put(data.resolve("part-" + i + ".bin"), new byte[] {(byte) i});

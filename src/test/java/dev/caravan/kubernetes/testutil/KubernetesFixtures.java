@@ -1,5 +1,7 @@
 package dev.caravan.kubernetes.testutil;
 
+import dev.caravan.testutil.Pipelines;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +56,8 @@ public final class KubernetesFixtures {
     public static TrainingRequest request(String runName) {
         S3Location bucket = S3Location.parse("s3://tfmnist/");
         return new TrainingRequest(runName, bucket.resolve("data/mnist/"), bucket.resolve("training/" + runName + "/"),
-                bucket.resolve("models/mnist/1/"), 200, 50, 0.001, Duration.ofSeconds(10));
+                bucket.resolve("models/mnist/1/"), Pipelines.cnnTrainer(Duration.ofSeconds(10)),
+                Pipelines.parameters(200, 50, 0.001));
     }
 
     public static void createS3Secret(KubernetesClient client) {

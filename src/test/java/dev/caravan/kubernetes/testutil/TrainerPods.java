@@ -1,5 +1,7 @@
 package dev.caravan.kubernetes.testutil;
 
+import dev.caravan.testutil.Pipelines;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +73,7 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         String name = "pretrained-" + steps + "-" + batchSize + "-" + learningRate;
         S3Location base = new S3Location(dataDir.bucket(), "pretrained/" + name + "/");
         TrainingRequest request = new TrainingRequest(name, dataDir, base.resolve("model/"), base.resolve("export/"),
-                steps, batchSize, learningRate, Duration.ofMinutes(5));
+                Pipelines.cnnTrainer(), Pipelines.parameters(steps, batchSize, learningRate));
         exports.computeIfAbsent(key, k -> CompletableFuture.supplyAsync(() -> train(s3, request), background));
         return this;
     }
@@ -85,10 +87,11 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
                 S3Location.parse(env.get(TrainerEnvironment.TF_DATA_DIR)),
                 S3Location.parse(env.get(TrainerEnvironment.TF_MODEL_DIR)),
                 S3Location.parse(env.get(TrainerEnvironment.TF_EXPORT_DIR)),
-                Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
-                Integer.parseInt(env.get(TrainerEnvironment.TF_BATCH_SIZE)),
-                Double.parseDouble(env.get(TrainerEnvironment.TF_LEARNING_RATE)), Duration.ofMinutes(5));
-        String key = anyExport ? "any" : key(request.trainSteps(), request.batchSize(), request.learningRate());
+                Pipelines.cnnTrainer(), Pipelines.parameters(Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
+                        Integer.parseInt(env.get(TrainerEnvironment.TF_BATCH_SIZE)),
+                        Double.parseDouble(env.get(TrainerEnvironment.TF_LEARNING_RATE))));
+        String key = anyExport ? "any" : key(request.trainSteps(), Integer.parseInt(request.parameters().get("batchSize")),
+                Double.parseDouble(request.parameters().get("learningRate")));
         CompletableFuture<S3Location> mine = new CompletableFuture<>();
         CompletableFuture<S3Location> before = exports.putIfAbsent(key, mine);
         if (before != null) {

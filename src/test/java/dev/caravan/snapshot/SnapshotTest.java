@@ -1,4 +1,4 @@
-package dev.caravan.trigger;
+package dev.caravan.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

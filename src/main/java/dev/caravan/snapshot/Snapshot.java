@@ -1,4 +1,4 @@
-package dev.caravan.trigger;
+package dev.caravan.snapshot;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,7 +1,8 @@
-package dev.caravan.trigger;
+package dev.caravan.snapshot;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,5 +45,12 @@ public class SnapshotStore {
                 snapshot.hash(), snapshot.location().uri(), snapshot.objectCount(), snapshot.totalBytes(),
                 snapshot.hash(), Timestamp.from(Instant.now()));
         return snapshot;
+    }
+
+    /** The recorded snapshot with this hash. */
+    public Optional<Snapshot> find(String hash) {
+        return jdbc.query("SELECT location, object_count, total_bytes, hash FROM caravan_snapshot WHERE hash = ?",
+                (row, i) -> new Snapshot(S3Location.parse(row.getString(1)), row.getInt(2), row.getLong(3),
+                        row.getString(4)), hash).stream().findFirst();
     }
 }

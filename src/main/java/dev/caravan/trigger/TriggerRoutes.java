@@ -1,0 +1,51 @@
+package dev.caravan.trigger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.spi.RouteTemplateParameterSource;
+import org.springframework.stereotype.Component;
+
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
+import dev.caravan.system.CaravanProperties;
+
+/**
+ * The trigger routes of every pipeline, made by Camel at start from the templates in
+ * {@code routes/retrain-on-data.camel.yaml}: {@code retrain-on-marker-<pipeline>} for each, and
+ * {@code retrain-on-quiet-prefix-<pipeline>} for those with a quiet period.
+ */
+@Component
+class TriggerRoutes implements RouteTemplateParameterSource {
+
+    static final String ON_MARKER = "retrain-on-marker";
+    static final String ON_QUIET_PREFIX = "retrain-on-quiet-prefix";
+
+    private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
+
+    TriggerRoutes(PipelineCatalog pipelines, CaravanProperties properties) {
+        long pollMillis = properties.trigger().pollInterval().toMillis();
+        for (PipelineDefinition pipeline : pipelines.all()) {
+            PipelineDefinition.Source source = pipeline.source();
+            routes.put(ON_MARKER + "-" + pipeline.name(), Map.of(TEMPLATE_ID, ON_MARKER, "pipeline", pipeline.name(),
+                    "bucket", source.bucket(), "markerKey", source.markerKey(), "pollMillis", pollMillis));
+            if (source.quietPeriodEnabled()) {
+                routes.put(ON_QUIET_PREFIX + "-" + pipeline.name(), Map.of(TEMPLATE_ID, ON_QUIET_PREFIX,
+                        "pipeline", pipeline.name(), "bucket", source.bucket(), "prefix", source.prefix(),
+                        "quietMillis", source.quietPeriod().toMillis(), "quietPeriod", source.quietPeriod().toString(),
+                        "pollMillis", pollMillis));
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Object> parameters(String routeId) {
+        return routes.get(routeId);
+    }
+
+    @Override
+    public Set<String> routeIds() {
+        return routes.keySet();
+    }
+}
