@@ -1,0 +1,215 @@
+package dev.caravan.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import dev.caravan.storage.S3Location;
+
+/** Pipeline files become definitions, and a definition Caravan cannot run is refused naming file, key and reason. */
+class PipelineCatalogTest {
+
+    private static final String FASHION = """
+            model: fashion
+            source:
+              bucket: tfmnist
+              prefix: data/fashion/
+              quietPeriod: 30s
+            trainer:
+              command: [./train.sh, --epochs, "3"]
+              image: registry.example/fashion-trainer:1
+              parameters: {epochs: 3, dropout: 0.25, optimizer: adam}
+            evaluation:
+              builtin: trainer
+            gate: {metric: f1, min: 0.8, tolerance: 0.01}
+            smokeTest:
+              samples: s3://tfmnist/samples/fashion.jsonl
+              minCorrect: 0.8
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedMnistFileReproducesTheBuiltInPipeline() {
+        PipelineCatalog catalog = catalogOf(Path.of("config/pipelines"));
+
+        PipelineDefinition mnist = catalog.resolve(null);
+        assertThat(mnist.name()).isEqualTo("mnist");
+        assertThat(mnist.model()).isEqualTo("mnist");
+        assertThat(mnist.dataLocation()).isEqualTo(S3Location.parse("s3://tfmnist/data/mnist/"));
+        assertThat(mnist.source().markerKey()).isEqualTo("data/mnist/_SUCCESS");
+        assertThat(mnist.source().quietPeriodEnabled()).isFalse();
+        assertThat(mnist.trainer().builtin()).isEqualTo("mnist-cnn");
+        assertThat(mnist.trainer().parameters()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("trainSteps", "1000", "batchSize", "100", "learningRate", "0.001"));
+        assertThat(mnist.trainer().timeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(mnist.validation().builtin()).isEqualTo("mnist-idx");
+        assertThat(mnist.evaluation().builtin()).isEqualTo("mnist-idx");
+        assertThat(mnist.gate()).isEqualTo(new PipelineDefinition.Gate("accuracy", 0.97, 0.005));
+        assertThat(mnist.smokeTest().samples()).isEmpty();
+        assertThat(mnist.smokeTest().minCorrect()).isEqualTo(0.9);
+    }
+
+    @Test
+    void aCommandTrainerPipelineGetsItsDefaultsAndIsFoundByNameOrModel() throws IOException {
+        write("fashion-v2.yaml", FASHION);
+
+        PipelineCatalog catalog = catalogOf(dir);
+
+        PipelineDefinition fashion = catalog.resolve("fashion");
+        assertThat(catalog.resolve("fashion-v2")).isEqualTo(fashion);
+        assertThat(fashion.trainer().command()).containsExactly("./train.sh", "--epochs", "3");
+        assertThat(fashion.trainer().imageName()).contains("registry.example/fashion-trainer:1");
+        assertThat(fashion.validation().builtin()).isEqualTo("none");
+        assertThat(fashion.source().quietPeriod()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(fashion.smokeTest().samples()).contains(S3Location.parse("s3://tfmnist/samples/fashion.jsonl"));
+    }
+
+    @Test
+    void aRunMayOverrideOnlyParametersTheTrainerTakesWithValuesOfTheirKind() throws IOException {
+        write("fashion.yaml", FASHION);
+        PipelineDefinition fashion = catalogOf(dir).resolve("fashion");
+        PipelineDefinition mnist = catalogOf(Path.of("config/pipelines")).resolve("mnist");
+
+        assertThat(fashion.parameters(Map.of("epochs", "5", "optimizer", "sgd")))
+                .containsEntry("epochs", "5").containsEntry("optimizer", "sgd").containsEntry("dropout", "0.25");
+        assertThat(mnist.parameter("trainSteps", "2e3")).isEqualTo("2000");
+        assertThatThrownBy(() -> fashion.parameter("epochs", "2.5")).hasMessageContaining("a whole number");
+        assertThatThrownBy(() -> fashion.parameter("layers", "3")).hasMessageContaining("unknown parameter 'layers'");
+        for (String bad : List.of("Infinity", "NaN", "1e300", "-1", "0", "1.5", "9".repeat(100_000))) {
+            assertThatThrownBy(() -> mnist.parameter("trainSteps", bad)).as(bad.substring(0, Math.min(bad.length(), 9)))
+                    .hasMessageStartingWith("parameter trainSteps=").hasMessageContaining("from 1 to 1000000");
+        }
+        for (String bad : List.of("NaN", "Infinity", "1e-320", "0", "1.5")) {
+            assertThatThrownBy(() -> mnist.parameter("learningRate", bad)).as(bad)
+                    .hasMessageContaining("learningRate=" + bad);
+        }
+        assertThatThrownBy(() -> mnist.parameter("batchSize", "1e12")).hasMessageContaining("from 1 to 10000");
+        assertThatThrownBy(() -> mnist.parameter("trainSteps", null)).hasMessageContaining("has no value");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            an unknown key            | trainer:\\n  builtin: mnist-cnn\\n  epochz: 3                 | unknown key 'trainer.epochz'
+            a missing bucket          | source:\\n  prefix: data/x/                                   | source.bucket: missing
+            an unknown trainer        | trainer:\\n  builtin: mnist-rnn                               | trainer.builtin: 'mnist-rnn' is not a built-in trainer
+            an unknown validation     | validation:\\n  builtin: csv                                 | validation.builtin: 'csv' is not a built-in validation
+            an unknown evaluation     | evaluation:\\n  builtin: f1                                  | evaluation.builtin: 'f1' is not a built-in evaluation
+            a metric not produced     | gate:\\n  metric: f1\\n  min: 0.8                            | gate.metric: 'f1' is not produced by evaluation.builtin mnist-idx
+            a missing gate minimum    | gate:\\n  metric: accuracy                                   | gate.min: missing
+            a prefix without slash    | source:\\n  bucket: tfmnist\\n  prefix: data/x               | source.prefix: 'data/x' must end with '/'
+            a bad duration            | source:\\n  bucket: tfmnist\\n  prefix: d/\\n  quietPeriod: soon | key 'source.quiet-period': 'soon' cannot be read
+            a trainer and a command   | trainer:\\n  builtin: mnist-cnn\\n  command: [x]               | trainer: give either builtin
+            a bad built-in parameter  | trainer:\\n  builtin: mnist-cnn\\n  parameters: {trainSteps: 0} | trainer.parameters.trainSteps: parameter trainSteps=0 is out of range
+            """)
+    void aBadDefinitionIsRefusedNamingTheFileTheKeyAndTheReason(String what, String override, String reason)
+            throws IOException {
+        write("broken.yaml", merge(override.replace("\\n", "\n")));
+
+        assertThatThrownBy(() -> catalogOf(dir)).isInstanceOf(PipelineDefinitionException.class)
+                .hasMessageContaining(dir.resolve("broken.yaml").toString())
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void twoPipelinesOnOverlappingPrefixesAreRefused() throws IOException {
+        write("a.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/\nmodel: a\n"));
+        write("b.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/b/\nmodel: b\n"));
+
+        assertThatThrownBy(() -> catalogOf(dir)).hasMessageContaining(dir.resolve("b.yaml") + ": source.prefix: "
+                + "s3://tfmnist/data/b/ overlaps pipeline 'a''s s3://tfmnist/data/");
+    }
+
+    @Test
+    void twoPipelinesServingOneModelAreRefused() throws IOException {
+        write("a.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/a/\nmodel: same\n"));
+        write("b.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/b/\nmodel: same\n"));
+
+        assertThatThrownBy(() -> catalogOf(dir)).hasMessageContaining("model: 'same' is already the model of pipeline 'a'");
+    }
+
+    @Test
+    void filesThatAreNotPipelinesAreRefused() throws IOException {
+        write("Bad_Name.yaml", merge(""));
+        assertThatThrownBy(() -> catalogOf(dir)).hasMessageContaining("'Bad_Name' cannot name a pipeline");
+
+        Files.delete(dir.resolve("Bad_Name.yaml"));
+        write("x.yaml", "model: [unclosed\n");
+        assertThatThrownBy(() -> catalogOf(dir)).hasMessageContaining(dir.resolve("x.yaml") + ": not valid YAML");
+
+        Files.delete(dir.resolve("x.yaml"));
+        assertThatThrownBy(() -> catalogOf(dir)).hasMessageContaining("no pipeline is defined: add a file to " + dir);
+    }
+
+    @Test
+    void aSettingOverridesTheFileAndPlaceholdersResolve() throws IOException {
+        write("mnist.yaml", merge("trainer:\n  builtin: mnist-cnn\n  parameters: {trainSteps: \"${STEPS:1000}\"}\n"));
+        StandardEnvironment environment = environmentFor(dir);
+        environment.getPropertySources().addFirst(new MapPropertySource("command line",
+                Map.of("caravan.pipelines.mnist.gate.min", "0.5", "STEPS", "40")));
+        new PipelineFiles().postProcessEnvironment(environment, null);
+
+        PipelineDefinition mnist = new PipelineCatalog(environment).resolve("mnist");
+
+        assertThat(mnist.gate().min()).isEqualTo(0.5);
+        assertThat(mnist.trainer().parameters()).containsEntry("trainSteps", "40");
+    }
+
+    /** A valid single-pipeline file with {@code override}'s top-level keys in place of its own. */
+    private static String merge(String override) {
+        Map<String, String> sections = new java.util.LinkedHashMap<>();
+        sections.put("model", "model: mnist\n");
+        sections.put("source", "source:\n  bucket: tfmnist\n  prefix: data/mnist/\n");
+        sections.put("trainer", "trainer:\n  builtin: mnist-cnn\n");
+        sections.put("gate", "gate:\n  min: 0.9\n");
+        String current = null;
+        StringBuilder block = new StringBuilder();
+        for (String line : (override + "\n").split("\n", -1)) {
+            if (!line.startsWith(" ") && !line.isEmpty()) {
+                if (current != null) {
+                    sections.put(current, block.toString());
+                }
+                current = line.split(":", 2)[0];
+                block = new StringBuilder();
+            }
+            if (!line.isEmpty()) {
+                block.append(line).append('\n');
+            }
+        }
+        if (current != null) {
+            sections.put(current, block.toString());
+        }
+        return String.join("", sections.values());
+    }
+
+    private void write(String name, String content) throws IOException {
+        Files.writeString(dir.resolve(name), content);
+    }
+
+    private static PipelineCatalog catalogOf(Path pipelinesDir) {
+        StandardEnvironment environment = environmentFor(pipelinesDir);
+        new PipelineFiles().postProcessEnvironment(environment, null);
+        return new PipelineCatalog(environment);
+    }
+
+    private static StandardEnvironment environmentFor(Path pipelinesDir) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("dir",
+                Map.of(PipelineFiles.DIR_PROPERTY, pipelinesDir.toAbsolutePath().toString())));
+        return environment;
+    }
+}
