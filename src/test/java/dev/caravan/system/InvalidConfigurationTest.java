@@ -2,8 +2,10 @@ package dev.caravan.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,22 @@ class InvalidConfigurationTest {
         String error = serverFailure("--caravan.pipelines.mnist.model=My_Model");
 
         assertThat(error).contains("config/pipelines/mnist.yaml: model: 'My_Model' must be at most 52 lower-case letters");
+    }
+
+    @Test
+    void aBadPipelineFileStopsStartUpNamingTheFileTheKeyAndTheReason() throws IOException {
+        Path pipelines = Files.createDirectories(CaravanTestProperties.newHome().resolve("pipelines"));
+        Files.writeString(pipelines.resolve("fashion.yaml"), """
+                model: fashion
+                source: {bucket: fashion, prefix: data/fashion/}
+                trainer: {builtin: mnist-rnn}
+                gate: {min: 0.8}
+                """);
+
+        String error = serverFailure("--caravan.pipelines-dir=" + pipelines);
+
+        assertThat(error).contains(pipelines.resolve("fashion.yaml") + ": trainer.builtin: 'mnist-rnn' is not a built-in"
+                + " trainer; use one of mnist-cnn, mnist-mlp");
     }
 
     @Test
