@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo's pipeline, timed step by step, with the orchestration overhead and trigger latency.
-# Usage: bench/pipeline.sh [--caravan.training.steps=N ...]
+# Usage: bench/pipeline.sh [--caravan.pipelines.mnist.trainer.parameters.trainSteps=N ...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -DskipTests package

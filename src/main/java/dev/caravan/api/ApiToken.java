@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import dev.caravan.system.CaravanProperties;
 
 /**
  * The bearer token that mutating API calls need: {@code CARAVAN_API_TOKEN} when set, else one generated at the
@@ -27,8 +26,8 @@ public class ApiToken {
 
     private final byte[] token;
 
-    ApiToken(@Value("${caravan.api.token:}") String configured, CaravanProperties properties) {
-        String value = configured.isBlank() ? storedOrGenerated(properties.home().resolve(FILE)) : configured.trim();
+    ApiToken(@Value("${caravan.api.token:}") String configured, @Value("${caravan.home}") Path home) {
+        String value = configured.isBlank() ? storedOrGenerated(home.resolve(FILE)) : configured.trim();
         this.token = value.getBytes(StandardCharsets.UTF_8);
     }
 

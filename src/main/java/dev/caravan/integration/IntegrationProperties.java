@@ -19,9 +19,4 @@ public record IntegrationProperties(
         String webhookToken,
         @NotNull Path inbox,
         String notifyUrl) {
-
-    /** The example notifier route runs only when a URL is configured. */
-    public boolean notifyEnabled() {
-        return notifyUrl != null && !notifyUrl.isBlank();
-    }
 }

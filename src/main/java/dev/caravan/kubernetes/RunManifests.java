@@ -10,29 +10,32 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Import;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-import dev.caravan.storage.S3Location;
-import dev.caravan.storage.S3Settings;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.pipeline.RunLayout;
+import dev.caravan.storage.S3Location;
+import dev.caravan.storage.S3Properties;
+import dev.caravan.storage.S3Settings;
 import dev.caravan.training.TrainingRequest;
 
 /** The objects a run would create in an environment, rendered from its settings without a cluster. */
 public final class RunManifests {
 
-    private final CaravanProperties caravan;
+    private final S3Properties s3;
+    private final RunLayout layout;
     private final KubernetesSettings settings;
     private final PipelineCatalog pipelines;
 
-    private RunManifests(CaravanProperties caravan, KubernetesSettings settings, PipelineCatalog pipelines) {
-        this.caravan = caravan;
+    private RunManifests(S3Properties s3, RunLayout layout, KubernetesSettings settings, PipelineCatalog pipelines) {
+        this.s3 = s3;
+        this.layout = layout;
         this.settings = settings;
         this.pipelines = pipelines;
     }
@@ -42,8 +45,8 @@ public final class RunManifests {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SettingsOnly.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .profiles(env).run(properties.stream().map(p -> "--" + p).toArray(String[]::new))) {
-            return new RunManifests(context.getBean(CaravanProperties.class), context.getBean(KubernetesSettings.class),
-                    context.getBean(PipelineCatalog.class));
+            return new RunManifests(context.getBean(S3Properties.class), context.getBean(RunLayout.class),
+                    context.getBean(KubernetesSettings.class), context.getBean(PipelineCatalog.class));
         }
     }
 
@@ -55,13 +58,11 @@ public final class RunManifests {
         PipelineDefinition definition = pipelines.resolve(pipeline);
         String model = definition.model();
         String run = model + "-0000000000";
-        S3Location bucket = new S3Location(definition.source().bucket(), "");
-        S3Location export = bucket.resolve(caravan.modelsPrefix() + model + "/1/");
-        TrainingRequest request = new TrainingRequest(run, definition.dataLocation(),
-                bucket.resolve(caravan.trainingPrefix() + run + "/"), export, definition.trainer(),
-                definition.parameters(parameters));
-        S3Settings s3 = new S3Settings(URI.create(caravan.s3().useEmbedded() ? "http://" + caravan.s3().embedded().host()
-                + ":" + caravan.s3().embedded().port() : caravan.s3().endpoint()), caravan.s3().region(), "", "", true);
+        S3Location export = layout.modelBase(definition).resolve("1/");
+        TrainingRequest request = new TrainingRequest(run, definition.dataLocation(), layout.modelDir(definition, run),
+                export, definition.trainer(), definition.parameters(parameters));
+        S3Settings s3 = new S3Settings(URI.create(this.s3.useEmbedded() ? "http://" + this.s3.embedded().host()
+                + ":" + this.s3.embedded().port() : this.s3.endpoint()), this.s3.region(), "", "", true);
         TensorBoardManifests tensorboard = new TensorBoardManifests(settings, s3);
         ServingManifests serving = new ServingManifests(settings, s3);
         List<HasMetadata> objects = List.of(new TrainingJobManifest(settings, s3).build(request),
@@ -92,7 +93,7 @@ public final class RunManifests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({CaravanProperties.class, KubernetesSettings.class})
+    @EnableConfigurationProperties({S3Properties.class, RunLayout.class, KubernetesSettings.class})
     @Import(PipelineCatalog.class)
     static class SettingsOnly {
     }

@@ -64,8 +64,8 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step prepare(ModelRegistry registry, RunStore runs, PipelineCatalog pipelines, CaravanProperties properties) {
-        return step("prepare", new PrepareTasklet(registry, runs, pipelines, properties));
+    Step prepare(ModelRegistry registry, RunStore runs, PipelineCatalog pipelines, RunLayout layout) {
+        return step("prepare", new PrepareTasklet(registry, runs, pipelines, layout));
     }
 
     @Bean

@@ -12,12 +12,14 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Properties;
 import dev.caravan.storage.S3Settings;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -29,13 +31,13 @@ class StorageConfiguration {
 
     /** Started before anything that talks to S3; holds no server when an external endpoint is configured. */
     @Bean(destroyMethod = "close")
-    EmbeddedS3Holder embeddedS3(CaravanProperties properties) {
-        S3Settings configured = configuredSettings(properties);
-        if (!properties.s3().useEmbedded()) {
+    EmbeddedS3Holder embeddedS3(S3Properties s3, @Value("${caravan.home}") Path home) {
+        S3Settings configured = configuredSettings(s3, home);
+        if (!s3.useEmbedded()) {
             return new EmbeddedS3Holder(null, configured);
         }
-        EmbeddedS3 server = EmbeddedS3.start(properties.home().resolve("s3"), properties.s3().embedded().host(),
-                properties.s3().embedded().port(), configured.accessKeyId(), configured.secretAccessKey());
+        EmbeddedS3 server = EmbeddedS3.start(home.resolve("s3"), s3.embedded().host(), s3.embedded().port(),
+                configured.accessKeyId(), configured.secretAccessKey());
         return new EmbeddedS3Holder(server, server.settings());
     }
 
@@ -45,8 +47,7 @@ class StorageConfiguration {
         return s3.settings();
     }
 
-    private static S3Settings configuredSettings(CaravanProperties properties) {
-        CaravanProperties.S3 s3 = properties.s3();
+    private static S3Settings configuredSettings(S3Properties s3, Path home) {
         if (!s3.useEmbedded()) {
             if (isBlank(s3.accessKeyId()) || isBlank(s3.secretAccessKey())) {
                 throw new IllegalStateException("caravan.s3.endpoint is set to " + s3.endpoint() + " but the credentials "
@@ -55,7 +56,7 @@ class StorageConfiguration {
             return new S3Settings(URI.create(s3.endpoint()), s3.region(), s3.accessKeyId(), s3.secretAccessKey(), true);
         }
         String[] credentials = isBlank(s3.accessKeyId()) || isBlank(s3.secretAccessKey())
-                ? generatedCredentials(properties.home())
+                ? generatedCredentials(home)
                 : new String[] {s3.accessKeyId(), s3.secretAccessKey()};
         URI endpoint = URI.create("http://" + s3.embedded().host() + ":" + s3.embedded().port());
         return new S3Settings(endpoint, s3.region(), credentials[0], credentials[1], false);

@@ -9,7 +9,6 @@ import org.springframework.stereotype.Component;
 
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
-import dev.caravan.system.CaravanProperties;
 
 /**
  * The trigger routes of every pipeline, made by Camel at start from the templates in
@@ -24,8 +23,8 @@ class TriggerRoutes implements RouteTemplateParameterSource {
 
     private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
 
-    TriggerRoutes(PipelineCatalog pipelines, CaravanProperties properties) {
-        long pollMillis = properties.trigger().pollInterval().toMillis();
+    TriggerRoutes(PipelineCatalog pipelines, TriggerSettings settings) {
+        long pollMillis = settings.pollInterval().toMillis();
         for (PipelineDefinition pipeline : pipelines.all()) {
             PipelineDefinition.Source source = pipeline.source();
             routes.put(ON_MARKER + "-" + pipeline.name(), Map.of(TEMPLATE_ID, ON_MARKER, "pipeline", pipeline.name(),
