@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Marker -> run start with 1 pipeline and with N pipelines (default 10), and the S3 LIST requests polling costs.
+# Usage: bench/trigger.sh [PIPELINES [ROUNDS]]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./mvnw -B -q -DskipTests package
+export TF_CPP_MIN_LOG_LEVEL=2
+exec java -Xmx2g -XX:+UseParallelGC -Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED \
+  -cp "target/test-classes:target/caravan.jar:target/lib/*" dev.caravan.bench.TriggerBench "$@"
