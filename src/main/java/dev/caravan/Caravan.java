@@ -3,7 +3,7 @@ package dev.caravan;
 import dev.caravan.cli.CaravanCommand;
 import picocli.CommandLine;
 
-/** The {@code caravan} command line: {@code server}, {@code demo}, {@code predict}, {@code list}, {@code get}. */
+/** The {@code caravan} command line; {@code caravan --help} lists its commands (see {@code cli.CaravanCommand}). */
 public final class Caravan {
 
     private Caravan() {
