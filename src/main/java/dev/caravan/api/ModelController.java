@@ -57,7 +57,7 @@ class ModelController {
     List<ModelVersion> versions(@PathVariable String name) {
         List<ModelVersion> versions = registry.versions(name);
         if (versions.isEmpty()) {
-            throw new IllegalArgumentException("no model named '" + name + "'; list the models with: caravan models");
+            throw new ModelOperations.ModelNotFoundException(name);
         }
         return versions;
     }

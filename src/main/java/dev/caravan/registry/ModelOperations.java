@@ -48,8 +48,12 @@ public class ModelOperations {
         return registry.find(model, previous.version()).orElseThrow();
     }
 
-    /** No such model version. */
+    /** No such model, or no such version of it. */
     public static class ModelNotFoundException extends RuntimeException {
+
+        public ModelNotFoundException(String model) {
+            super("no model named '" + model + "'; list the models with: caravan models");
+        }
 
         public ModelNotFoundException(String model, long version) {
             super("model " + model + " has no version " + version + "; list its versions with: caravan models " + model);
