@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -39,13 +39,12 @@ import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
 import dev.caravan.serving.ServingException;
 import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
 
 /** Models over HTTP: their versions, promotion and rollback by hand, and predictions passed to the model server. */
 @WebMvcTest(controllers = ModelController.class,
         properties = {"caravan.api.token=" + ApiCalls.TOKEN, "logging.file.name="})
 @Import(ApiToken.class)
-@EnableConfigurationProperties(CaravanProperties.class)
+@ConfigurationPropertiesScan("dev.caravan")
 class ModelControllerTest {
 
     @Autowired

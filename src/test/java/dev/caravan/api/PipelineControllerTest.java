@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -25,7 +25,6 @@ import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.testutil.FashionPipeline;
 import dev.caravan.testutil.Pipelines;
 
@@ -33,7 +32,7 @@ import dev.caravan.testutil.Pipelines;
 @WebMvcTest(controllers = PipelineController.class,
         properties = {"caravan.api.token=" + ApiCalls.TOKEN, "logging.file.name="})
 @Import(ApiToken.class)
-@EnableConfigurationProperties(CaravanProperties.class)
+@ConfigurationPropertiesScan("dev.caravan")
 class PipelineControllerTest {
 
     private static final PipelineCatalog TWO_PIPELINES = Pipelines.catalog(FashionPipeline.withMnist());

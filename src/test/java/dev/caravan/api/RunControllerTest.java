@@ -48,11 +48,11 @@ import dev.caravan.pipeline.RetrainCoordinator.Admission;
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunOperations.Submission;
 import dev.caravan.pipeline.RunOperations;
+import dev.caravan.system.CaravanProperties;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
 import dev.caravan.pipeline.StepView;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.testutil.CaravanTestProperties;
 
 /** Runs over HTTP: what reaches the run operations, what comes back, and who may change anything. */

@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quartz.SchedulerException;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -34,13 +34,12 @@ import dev.caravan.schedule.ScheduleErrors;
 import dev.caravan.schedule.ScheduleRequest;
 import dev.caravan.schedule.ScheduleView;
 import dev.caravan.schedule.Schedules;
-import dev.caravan.system.CaravanProperties;
 
 /** Retrain schedules over HTTP: create, show, list and delete, with each bad field named. */
 @WebMvcTest(controllers = ScheduleController.class,
         properties = {"caravan.api.token=" + ApiCalls.TOKEN, "logging.file.name="})
 @Import(ApiToken.class)
-@EnableConfigurationProperties(CaravanProperties.class)
+@ConfigurationPropertiesScan("dev.caravan")
 class ScheduleControllerTest {
 
     private static final String NIGHTLY = """

@@ -31,7 +31,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerA
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,7 +50,6 @@ import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.tensorboard.TensorBoardInfo;
 import dev.caravan.testutil.Pipelines;
@@ -82,7 +81,7 @@ class RetrainJobRestartTest {
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, SqlInitializationAutoConfiguration.class,
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})
-    @EnableConfigurationProperties(CaravanProperties.class)
+    @ConfigurationPropertiesScan("dev.caravan")
     @Import({RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class, RunStops.class, RunStore.class,
             ModelRegistry.class})
     static class RetrainJobOnStubs {

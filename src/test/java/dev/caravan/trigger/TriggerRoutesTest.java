@@ -22,7 +22,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
@@ -36,7 +36,6 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.system.PipelineMetrics;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.FashionPipeline;
@@ -65,8 +64,8 @@ class TriggerRoutesTest {
     @ImportAutoConfiguration({CamelAutoConfiguration.class, DataSourceAutoConfiguration.class,
             DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
             SqlInitializationAutoConfiguration.class})
-    @EnableConfigurationProperties(CaravanProperties.class)
-    @ComponentScan(basePackageClasses = CaravanProperties.class, useDefaultFilters = false, includeFilters =
+    @ConfigurationPropertiesScan("dev.caravan")
+    @ComponentScan(basePackages = "dev.caravan.system", useDefaultFilters = false, includeFilters =
             @ComponentScan.Filter(type = FilterType.REGEX,
                     pattern = "dev\\.caravan\\.system\\.(StorageConfiguration|IdempotencyConfiguration)"))
     @Import({PipelineCatalog.class, TriggerRoutes.class, PipelineMetrics.class})
