@@ -17,6 +17,7 @@ import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.evaluation.TrainerMetrics;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.ServingBackend;
+import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.system.CaravanProperties;
 import dev.caravan.tensorboard.TensorBoardBackend;
@@ -94,9 +95,9 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step smokeTest(ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
-                   CaravanProperties properties, ApplicationEventPublisher events) {
-        return step("smokeTest", new SmokeTestTasklet(serving, registry, pipelines, properties.smokeTest(), events));
+    Step smokeTest(SmokeTest modelSmokeTest, ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
+                   ApplicationEventPublisher events) {
+        return step("smokeTest", new SmokeTestTasklet(modelSmokeTest, serving, registry, pipelines, events));
     }
 
     private Step step(String name, Tasklet tasklet) {

@@ -10,29 +10,28 @@ import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
-import dev.caravan.smoketest.SampleDigits;
 import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.smoketest.SmokeTestReport;
-import dev.caravan.system.CaravanProperties;
 
 /**
- * Sends the sample digits to the promoted version over gRPC, as any TensorFlow Serving client would. When the
- * answers are wrong, serving rolls back to the version that served before and the run fails with the reason.
+ * Sends the pipeline's smoke-test samples to the promoted version over gRPC, as any TensorFlow Serving client would.
+ * When they cannot be read or are answered wrong, serving rolls back to the version that served before and the run
+ * fails with the reason.
  */
 class SmokeTestTasklet implements Tasklet {
 
+    private final SmokeTest smokeTest;
     private final ServingBackend serving;
     private final ModelRegistry registry;
     private final PipelineCatalog pipelines;
-    private final CaravanProperties.SmokeTest settings;
     private final ApplicationEventPublisher events;
 
-    SmokeTestTasklet(ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
-                     CaravanProperties.SmokeTest settings, ApplicationEventPublisher events) {
+    SmokeTestTasklet(SmokeTest smokeTest, ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
+                     ApplicationEventPublisher events) {
+        this.smokeTest = smokeTest;
         this.serving = serving;
         this.registry = registry;
         this.pipelines = pipelines;
-        this.settings = settings;
         this.events = events;
     }
 
@@ -40,17 +39,15 @@ class SmokeTestTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         ServingEndpoint endpoint = serving.endpoint(run.model());
-        SmokeTestReport report = new SmokeTest(SampleDigits.load(), settings.deadline())
-                .run(endpoint.host(), endpoint.grpcPort(), run.model(), run.version(),
-                        run.pipeline(pipelines).smokeTest().minCorrect());
+        SmokeTestReport report = smokeTest.run(run.pipeline(pipelines), run.dataDir(), run.version());
         run.smokeReport(report.render());
         if (!report.passed()) {
-            String reason = report.failureReason().orElse("the sample digits were not answered right");
+            String reason = report.failureReason().orElse("the samples were not answered as expected");
             events.publishEvent(new RunEvent.SmokeFailed(run.runName(), run.model(), run.version(), reason));
             throw new IllegalStateException("smoke test of version " + run.version() + " failed: " + reason + "; "
                     + rollBack(run, reason));
         }
-        StepMessages.say(chunk, report.correctCount() + "/" + report.digits().size() + " sample digits answered right by "
+        StepMessages.say(chunk, report.correctCount() + "/" + report.sent().size() + " samples answered as expected by "
                 + run.model() + " version " + run.version() + " over gRPC at " + endpoint.host() + ":" + endpoint.grpcPort());
         return RepeatStatus.FINISHED;
     }

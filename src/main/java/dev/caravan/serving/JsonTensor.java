@@ -72,7 +72,12 @@ final class JsonTensor implements InputSource {
     /** This tensor as {@code input}, whose dtype it takes, once its shape fits the signature. */
     InputSource checkedFor(TensorSpec input, ModelSignature signature) {
         input.checkInput(input.dtype(), shape(), signature.description());
-        type = TensorType.of(input.dtype(), "input '" + alias + "'");
+        return typed(TensorType.of(input.dtype(), "input '" + alias + "'"));
+    }
+
+    /** This tensor as values of {@code type}, which {@link #copyTo} writes. */
+    JsonTensor typed(TensorType type) {
+        this.type = type;
         return this;
     }
 

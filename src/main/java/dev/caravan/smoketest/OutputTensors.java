@@ -3,6 +3,7 @@ package dev.caravan.smoketest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import dev.caravan.serving.api.DataType;
 import dev.caravan.serving.api.TensorProto;
 
 /**
@@ -12,6 +13,65 @@ import dev.caravan.serving.api.TensorProto;
 final class OutputTensors {
 
     private OutputTensors() {
+    }
+
+    /** Every element of a numeric or boolean tensor, in row-major order; booleans as 1 and 0. */
+    static double[] values(TensorProto tensor) {
+        if (!tensor.getTensorContent().isEmpty()) {
+            return contentValues(tensor);
+        }
+        return switch (tensor.getDtype()) {
+            case DT_FLOAT -> {
+                double[] values = new double[tensor.getFloatValCount()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = tensor.getFloatVal(i);
+                }
+                yield values;
+            }
+            case DT_DOUBLE -> tensor.getDoubleValList().stream().mapToDouble(Double::doubleValue).toArray();
+            case DT_INT32, DT_UINT8, DT_INT8, DT_INT16, DT_UINT16 ->
+                    tensor.getIntValList().stream().mapToDouble(Integer::doubleValue).toArray();
+            case DT_INT64 -> tensor.getInt64ValList().stream().mapToDouble(Long::doubleValue).toArray();
+            case DT_BOOL -> tensor.getBoolValList().stream().mapToDouble(b -> b ? 1 : 0).toArray();
+            default -> throw new IllegalArgumentException("outputs of dtype " + tensor.getDtype() + " are not numbers");
+        };
+    }
+
+    /** Whether a dtype holds whole numbers (or booleans), which are compared exactly. */
+    static boolean isWhole(DataType dtype) {
+        return dtype != DataType.DT_FLOAT && dtype != DataType.DT_DOUBLE && dtype != DataType.DT_HALF
+                && dtype != DataType.DT_BFLOAT16;
+    }
+
+    /** The sizes of a tensor's dimensions. */
+    static long[] shape(TensorProto tensor) {
+        return tensor.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray();
+    }
+
+    private static double[] contentValues(TensorProto tensor) {
+        ByteBuffer content = tensor.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int width = switch (tensor.getDtype()) {
+            case DT_UINT8, DT_INT8, DT_BOOL -> 1;
+            case DT_INT16, DT_UINT16 -> 2;
+            case DT_FLOAT, DT_INT32 -> 4;
+            case DT_DOUBLE, DT_INT64 -> 8;
+            default -> throw new IllegalArgumentException("outputs of dtype " + tensor.getDtype() + " are not numbers");
+        };
+        double[] values = new double[content.remaining() / width];
+        for (int i = 0; i < values.length; i++) {
+            int at = i * width;
+            values[i] = switch (tensor.getDtype()) {
+                case DT_UINT8, DT_BOOL -> content.get(at) & 0xff;
+                case DT_INT8 -> content.get(at);
+                case DT_INT16 -> content.getShort(at);
+                case DT_UINT16 -> content.getShort(at) & 0xffff;
+                case DT_FLOAT -> content.getFloat(at);
+                case DT_INT32 -> content.getInt(at);
+                case DT_DOUBLE -> content.getDouble(at);
+                default -> content.getLong(at);
+            };
+        }
+        return values;
     }
 
     static float[] floats(TensorProto tensor) {

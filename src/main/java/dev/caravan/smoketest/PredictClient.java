@@ -114,26 +114,6 @@ public final class PredictClient implements AutoCloseable {
     }
 
     private String explain(StatusRuntimeException e, String model) {
-        String detail = e.getStatus().getDescription() == null ? rootCause(e) : e.getStatus().getDescription();
-        return switch (e.getStatus().getCode()) {
-            case UNAVAILABLE -> "cannot reach the model server at " + address() + ": " + rootCause(e)
-                    + "; start it with ./caravan server";
-            case DEADLINE_EXCEEDED -> "the model server at " + address() + " did not answer within "
-                    + deadline.toMillis() + " ms; is it overloaded or stuck?";
-            case NOT_FOUND -> "the model server at " + address() + " does not serve that model: " + detail
-                    + "; check the model name and version";
-            case INVALID_ARGUMENT, FAILED_PRECONDITION -> "the model server at " + address() + " refused the digit: "
-                    + detail + "; does model " + model + " take x float32 [-1,28,28]?";
-            default -> "the model server at " + address() + " failed: " + e.getStatus().getCode() + " " + detail;
-        };
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.toLowerCase().contains("connection refused") ? "connection refused" : message;
+        return GrpcFailures.explain(e, address(), deadline, "does model " + model + " take x float32 [-1,28,28]?");
     }
 }

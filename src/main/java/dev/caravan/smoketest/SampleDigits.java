@@ -13,7 +13,10 @@ import dev.caravan.data.MnistData;
 import dev.caravan.data.MnistDataset;
 import dev.caravan.data.MnistSplit;
 
-/** The ten digits shipped for smoke tests (one per class, MNIST test image 0, a 7, first); see smoketest/README.md. */
+/**
+ * The ten digits shipped with Caravan (one per class, MNIST test image 0, a 7, first), which {@code caravan predict}
+ * sends when given no picture; see smoketest/README.md.
+ */
 public final class SampleDigits {
 
     private static final String FOLDER = "/smoketest/";

@@ -1,31 +1,29 @@
 package dev.caravan.smoketest;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** What a smoke test found: per sample digit the label and the prediction, and whether the version passed. */
+/** What a smoke test found: per sample the expected and the answered outputs, and whether the version passed. */
 public final class SmokeTestReport {
 
-    /** One sample digit sent: its label ({@link #expected()}), the class predicted and the version that answered. */
-    public record DigitResult(SampleDigit digit, int predicted, long version) {
-
-        public int expected() {
-            return digit.label();
-        }
+    /** One sample sent: the outputs answered, the version that answered, and what did not match, if anything. */
+    public record SampleResult(SmokeSample sample, Map<String, double[]> answered, long version,
+                               Optional<String> mismatch) {
 
         public boolean correct() {
-            return predicted == digit.label();
+            return mismatch.isEmpty();
         }
     }
 
     private final String model;
     private final long expectedVersion;
-    private final List<SampleDigit> sent;
-    private final List<DigitResult> results;
+    private final List<SmokeSample> sent;
+    private final List<SampleResult> results;
     private final String failureReason;
     private final String requirement;
 
-    private SmokeTestReport(String model, long expectedVersion, List<SampleDigit> sent, List<DigitResult> results,
+    private SmokeTestReport(String model, long expectedVersion, List<SmokeSample> sent, List<SampleResult> results,
                             String failureReason, String requirement) {
         this.model = model;
         this.expectedVersion = expectedVersion;
@@ -35,25 +33,28 @@ public final class SmokeTestReport {
         this.requirement = requirement;
     }
 
-    static SmokeTestReport unanswered(String model, long expectedVersion, List<SampleDigit> sent,
-                                      List<DigitResult> results, String reason) {
+    /** A test that could not finish: the samples could not be read, or the server stopped answering. */
+    static SmokeTestReport unanswered(String model, long expectedVersion, List<SmokeSample> sent,
+                                      List<SampleResult> results, String reason) {
         return new SmokeTestReport(model, expectedVersion, sent, results, reason, "");
     }
 
-    static SmokeTestReport judge(String model, long expectedVersion, double minCorrectFraction, List<SampleDigit> sent,
-                                 List<DigitResult> results) {
-        int required = (int) Math.ceil(minCorrectFraction * sent.size() - 1e-9);
+    static SmokeTestReport judge(String model, long expectedVersion, double minCorrect, List<SmokeSample> sent,
+                                 List<SampleResult> results) {
+        int required = (int) Math.ceil(minCorrect * sent.size() - 1e-9);
         String requirement = " (at least " + required + " required)";
-        Optional<DigitResult> wrongVersion = results.stream().filter(r -> r.version() != expectedVersion).findFirst();
-        long correct = results.stream().filter(DigitResult::correct).count();
+        Optional<SampleResult> wrongVersion = results.stream().filter(r -> r.version() != expectedVersion).findFirst();
+        Optional<SampleResult> firstWrong = results.stream().filter(r -> !r.correct()).findFirst();
+        long correct = results.stream().filter(SampleResult::correct).count();
         String reason = null;
         if (wrongVersion.isPresent()) {
-            DigitResult r = wrongVersion.get();
-            reason = "MNIST test image " + r.digit().mnistIndex() + " was answered by version " + r.version() + " of model "
-                    + model + ", not the expected version " + expectedVersion + "; the new version is not the one served";
+            SampleResult r = wrongVersion.get();
+            reason = "sample " + r.sample().name() + " was answered by version " + r.version() + " of model " + model
+                    + ", not the expected version " + expectedVersion + "; the new version is not the one served";
         } else if (correct < required) {
-            reason = "only " + correct + "/" + sent.size() + " sample digits were classified correctly, fewer than the "
-                    + required + " required; the model is not good enough to serve";
+            reason = "only " + correct + "/" + sent.size() + " samples were answered as expected, fewer than the "
+                    + required + " required (first wrong: " + firstWrong.map(r -> r.sample().name() + ": "
+                    + r.mismatch().orElseThrow()).orElse("none") + "); the model is not good enough to serve";
         }
         return new SmokeTestReport(model, expectedVersion, sent, results, reason, requirement);
     }
@@ -75,31 +76,27 @@ public final class SmokeTestReport {
         return expectedVersion;
     }
 
-    /** One result per digit answered, in the order sent; fewer than sent when the server stopped answering. */
-    public List<DigitResult> digits() {
+    /** The samples the test had to send. */
+    public List<SmokeSample> sent() {
+        return sent;
+    }
+
+    /** One result per sample answered, in the order sent; fewer than sent when the server stopped answering. */
+    public List<SampleResult> results() {
         return results;
     }
 
     public long correctCount() {
-        return results.stream().filter(DigitResult::correct).count();
+        return results.stream().filter(SampleResult::correct).count();
     }
 
     /**
-     * The first digit drawn in 28 lines of '@' and '.', the model's answer for it, then every digit's expected and
-     * predicted class and the verdict.
+     * The first sample drawn in 28 lines of '@' and '.' with the model's answer for it when it is a 28x28 image
+     * (else a line of counts), then every sample's expected and answered outputs and the verdict.
      */
     public String render() {
-        StringBuilder text = new StringBuilder(AsciiDigit.render(sent.get(0).pixels()));
-        if (results.isEmpty()) {
-            text.append("Your model could not say what the above number is.\n");
-        } else {
-            text.append("Your model says the above number is... ").append(results.get(0).predicted()).append("!\n");
-        }
-        text.append('\n').append(String.format("%-12s%10s%11s%9s%n", "mnist image", "expected", "predicted", "version"));
-        for (DigitResult r : results) {
-            text.append(String.format("%-12d%10d%11d%9d%s%n", r.digit().mnistIndex(), r.expected(), r.predicted(),
-                    r.version(), r.correct() ? "" : "  wrong"));
-        }
+        StringBuilder text = new StringBuilder(ReportText.opening(sent, results));
+        text.append('\n').append(ReportText.table(results));
         text.append(correctCount()).append('/').append(sent.size()).append(" correct").append(requirement)
                 .append(", model ").append(model).append(" version ").append(expectedVersion).append(" expected: ")
                 .append(passed() ? "PASSED" : "FAILED: " + failureReason).append('\n');

@@ -30,4 +30,18 @@ class OutputTensorsTest {
         assertThat(OutputTensors.firstInteger(TensorProto.newBuilder().setDtype(DataType.DT_INT64)
                 .setTensorContent(ByteString.copyFrom(new byte[] {5, 0, 0, 0, 0, 0, 0, 0})).build())).isEqualTo(5);
     }
+
+    @Test
+    void readsEveryNumericDtypeAsDoublesEitherWay() {
+        assertThat(OutputTensors.values(Tensors.floatVal(new float[] {0.5f, 2f}, 2))).containsExactly(0.5, 2);
+        assertThat(OutputTensors.values(Tensors.tensorContent(new float[] {0.5f, 2f}, 2))).containsExactly(0.5, 2);
+        assertThat(OutputTensors.values(TensorProto.newBuilder().setDtype(DataType.DT_UINT8)
+                .setTensorContent(ByteString.copyFrom(new byte[] {(byte) 200, 3})).build())).containsExactly(200, 3);
+        assertThat(OutputTensors.values(TensorProto.newBuilder().setDtype(DataType.DT_INT64).addInt64Val(-4).build()))
+                .containsExactly(-4);
+        assertThat(OutputTensors.values(TensorProto.newBuilder().setDtype(DataType.DT_BOOL).addBoolVal(true)
+                .addBoolVal(false).build())).containsExactly(1, 0);
+        assertThat(OutputTensors.isWhole(DataType.DT_UINT8)).isTrue();
+        assertThat(OutputTensors.isWhole(DataType.DT_FLOAT)).isFalse();
+    }
 }
