@@ -29,6 +29,9 @@ public final class TrainerEnvironment {
     /** Adam's learning rate, default 0.001. */
     public static final String TF_LEARNING_RATE = "TF_LEARNING_RATE";
 
+    /** The file in {@code TF_MODEL_DIR} where a trainer leaves its metrics. */
+    public static final String METRICS_FILE = "metrics.json";
+
     private TrainerEnvironment() {
     }
 
