@@ -120,10 +120,10 @@ public final class LocalTrainingBackend implements TrainingBackend {
         Map<String, String> contract = new LinkedHashMap<>(environment);
         contract.putAll(TrainerEnvironment.of(request, s3));
         TrainerLaunch launch = request.trainer().isBuiltin()
-                ? TrainerLaunch.builtin(request.runName(), contract, javaExecutable, classPath, jvmOptions)
+                ? TrainerLaunch.builtin(request.trainer().builtin(), request.runName(), contract, javaExecutable, classPath, jvmOptions)
                 : TrainerLaunch.command(request.trainer().command(), contract, run.dir());
         run.appendToLog(String.format("%n=== %s starting the trainer of run %s (%s): parameters %s, data %s, export %s%n",
-                Instant.now(), request.runName(), launch.describe(), new TreeMap<>(request.parameters()),
+                Instant.now(), request.runName(), launch.description(), new TreeMap<>(request.parameters()),
                 request.dataDir(), request.exportDir()));
         return TrainerProcess.start(run, launch);
     }

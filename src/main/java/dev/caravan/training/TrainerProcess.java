@@ -199,9 +199,8 @@ final class TrainerProcess {
         }
         if (!properties.getProperty("pid", "").matches("\\d+") || !properties.getProperty("logOffset", "").matches("\\d+")
                 || !properties.getProperty("started", "0").matches("\\d+")) {
-            throw new TrainingException(pidFile + " is damaged (it needs pid and logOffset, and started if any, as"
-                    + " numbers); delete it if no trainer"
-                    + " of this run is running, then retry");
+            throw new TrainingException(pidFile + " is damaged (pid, logOffset and, if there, started must be whole"
+                    + " numbers); delete it if no trainer of this run is running, then retry");
         }
         return properties;
     }
