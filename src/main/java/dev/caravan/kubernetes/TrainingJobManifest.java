@@ -13,13 +13,16 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.storage.S3Settings;
 import dev.caravan.training.TrainerEnvironment;
 import dev.caravan.training.TrainingRequest;
 
 /**
  * The {@code kubeflow.org/v1} training job of a run: named after the run, one replica spec per replica type, each
- * with the trainer container under the name the operator expects and the trainer's environment contract.
+ * with the trainer container under the name the operator expects and the trainer's environment contract. A built-in
+ * trainer runs in Caravan's image ({@code caravan.kubernetes.training.*}), a pipeline's own trainer runs its
+ * {@code trainer.command} in its {@code trainer.image}.
  */
 public final class TrainingJobManifest {
 
@@ -36,11 +39,12 @@ public final class TrainingJobManifest {
         KubernetesSettings.Training training = settings.training();
         JobKind kind = training.kind();
         checked(request.runName(), training);
+        TrainerContainer container = container(request.trainer(), training);
         Map<String, Object> replicaSpecs = new LinkedHashMap<>();
         List<Integer> counts = List.of(training.chief(), training.workers(), training.ps());
         for (int i = 0; i < kind.replicaTypes().size(); i++) {
             if (counts.get(i) > 0) {
-                replicaSpecs.put(kind.replicaTypes().get(i), replicaSpec(counts.get(i), podTemplate(request)));
+                replicaSpecs.put(kind.replicaTypes().get(i), replicaSpec(counts.get(i), podTemplate(request, container)));
             }
         }
         Map<String, Object> spec = new LinkedHashMap<>();
@@ -60,9 +64,25 @@ public final class TrainingJobManifest {
         return labels;
     }
 
+    /** The image and command line the trainer container runs. */
+    private record TrainerContainer(String image, List<String> command, List<String> args) {
+    }
+
+    private static TrainerContainer container(PipelineDefinition.Trainer trainer, KubernetesSettings.Training training) {
+        if (trainer.isBuiltin()) {
+            Names.image("caravan.kubernetes.training.image", training.image());
+            return new TrainerContainer(training.image(), training.command(), training.args());
+        }
+        String image = trainer.imageName().orElseThrow(() -> new IllegalArgumentException("the pipeline's trainer"
+                + " command " + trainer.command() + " has no image to run in on Kubernetes; add trainer.image to the"
+                + " pipeline file: an image that holds the command and what it needs, e.g."
+                + " image: registry.example.com/mnist-trainer:1.0"));
+        Names.image("trainer.image", image);
+        return new TrainerContainer(image, trainer.command(), List.of());
+    }
+
     private static void checked(String runName, KubernetesSettings.Training training) {
         Names.dnsLabel("run name", runName);
-        Names.image("caravan.kubernetes.training.image", training.image());
         Names.atLeast("caravan.kubernetes.training.chief", training.chief(), 0);
         Names.atLeast("caravan.kubernetes.training.workers", training.workers(), 0);
         Names.atLeast("caravan.kubernetes.training.ps", training.ps(), 0);
@@ -89,7 +109,7 @@ public final class TrainingJobManifest {
         return spec;
     }
 
-    private PodTemplateSpec podTemplate(TrainingRequest request) {
+    private PodTemplateSpec podTemplate(TrainingRequest request, TrainerContainer container) {
         KubernetesSettings.Training training = settings.training();
         Map<String, Quantity> resources = new LinkedHashMap<>();
         resources.put("cpu", new Quantity(training.cpu()));
@@ -103,9 +123,9 @@ public final class TrainingJobManifest {
                 .withNewSpec()
                 .addNewContainer()
                 .withName(training.kind().containerName())
-                .withImage(training.image())
-                .withCommand(training.command().isEmpty() ? null : training.command())
-                .withArgs(training.args().isEmpty() ? null : training.args())
+                .withImage(container.image())
+                .withCommand(container.command().isEmpty() ? null : container.command())
+                .withArgs(container.args().isEmpty() ? null : container.args())
                 .withEnv(PodEnvironment.of(TrainerEnvironment.of(request, PodEnvironment.podS3(s3, settings.s3())), settings.s3()))
                 .withNewResources().withRequests(resources).withLimits(limits).endResources()
                 .endContainer()

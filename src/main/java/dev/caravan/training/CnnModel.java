@@ -1,80 +1,46 @@
 package dev.caravan.training;
 
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
-/**
- * The digit classifier: conv 5x5x16, max-pool, conv 5x5x32, max-pool, dense 128, dense 10. The training graph and
- * the lean inference graph both build it from here, so their weights carry the same names and shapes and a
- * checkpoint of one restores into the other.
- */
-final class CnnModel {
+/** The {@code mnist-cnn} model: conv 5x5x16, max-pool, conv 5x5x32, max-pool, dense 128, dense 10. */
+final class CnnModel implements DigitModel {
 
-    static final int ROWS = 28;
-    static final int COLS = 28;
-    static final int CLASSES = 10;
+    static final String NAME = "mnist-cnn";
 
-    /** The trained weights, with their variable names (flat, at root scope: Adam fails on sub-scoped variables). */
-    enum Weight {
-        CONV1_KERNEL("conv1_kernel", 5, 5, 1, 16),
-        CONV1_BIAS("conv1_bias", 16),
-        CONV2_KERNEL("conv2_kernel", 5, 5, 16, 32),
-        CONV2_BIAS("conv2_bias", 32),
-        DENSE1_KERNEL("dense1_kernel", 7 * 7 * 32, 128),
-        DENSE1_BIAS("dense1_bias", 128),
-        DENSE2_KERNEL("dense2_kernel", 128, CLASSES),
-        DENSE2_BIAS("dense2_bias", CLASSES);
+    private static final List<Weight> WEIGHTS = List.of(
+            Weight.of("conv1_kernel", 5, 5, 1, 16),
+            Weight.of("conv1_bias", 16),
+            Weight.of("conv2_kernel", 5, 5, 16, 32),
+            Weight.of("conv2_bias", 32),
+            Weight.of("dense1_kernel", 7 * 7 * 32, 128),
+            Weight.of("dense1_bias", 128),
+            Weight.of("dense2_kernel", 128, CLASSES),
+            Weight.of("dense2_bias", CLASSES));
 
-        final String variableName;
-        final long[] dims;
-
-        Weight(String variableName, long... dims) {
-            this.variableName = variableName;
-            this.dims = dims;
-        }
-
-        Shape shape() {
-            return Shape.of(dims);
-        }
-
-        boolean isBias() {
-            return dims.length == 1;
-        }
-
-        /** Inputs feeding one unit of the layer: the scale of its initial weights (He et al.). */
-        long fanIn() {
-            return Arrays.stream(dims, 0, dims.length - 1).reduce(1, (a, b) -> a * b);
-        }
+    @Override
+    public String name() {
+        return NAME;
     }
 
-    private CnnModel() {
+    @Override
+    public List<Weight> weights() {
+        return WEIGHTS;
     }
 
-    /** One variable per weight, created by {@code variable} (initialised for training, restored for inference). */
-    static Map<Weight, Operand<TFloat32>> weights(Function<Weight, Operand<TFloat32>> variable) {
-        Map<Weight, Operand<TFloat32>> weights = new EnumMap<>(Weight.class);
-        for (Weight weight : Weight.values()) {
-            weights.put(weight, variable.apply(weight));
-        }
-        return weights;
-    }
-
-    /** Unnormalised class scores {@code [-1, 10]} for images {@code x} of shape {@code [-1, 28, 28]}, pixels 0..1. */
-    static Operand<TFloat32> logits(Ops tf, Operand<TFloat32> x, Map<Weight, Operand<TFloat32>> w) {
+    @Override
+    public Operand<TFloat32> logits(Ops tf, Operand<TFloat32> x, Map<String, Operand<TFloat32>> w) {
         Operand<TFloat32> images = tf.reshape(x, tf.constant(new int[] {-1, ROWS, COLS, 1}));
-        Operand<TFloat32> conv1 = convolution(tf, images, w.get(Weight.CONV1_KERNEL), w.get(Weight.CONV1_BIAS));
-        Operand<TFloat32> conv2 = convolution(tf, pool(tf, conv1), w.get(Weight.CONV2_KERNEL), w.get(Weight.CONV2_BIAS));
+        Operand<TFloat32> conv1 = convolution(tf, images, w.get("conv1_kernel"), w.get("conv1_bias"));
+        Operand<TFloat32> conv2 = convolution(tf, pool(tf, conv1), w.get("conv2_kernel"), w.get("conv2_bias"));
         Operand<TFloat32> flat = tf.reshape(pool(tf, conv2), tf.constant(new int[] {-1, 7 * 7 * 32}));
-        Operand<TFloat32> dense1 = tf.nn.relu(dense(tf, flat, w.get(Weight.DENSE1_KERNEL), w.get(Weight.DENSE1_BIAS)));
-        return dense(tf, dense1, w.get(Weight.DENSE2_KERNEL), w.get(Weight.DENSE2_BIAS));
+        Operand<TFloat32> dense1 = tf.nn.relu(DigitModel.dense(tf, flat, w.get("dense1_kernel"), w.get("dense1_bias")));
+        return DigitModel.dense(tf, dense1, w.get("dense2_kernel"), w.get("dense2_bias"));
     }
 
     private static Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> input, Operand<TFloat32> kernel,
@@ -83,12 +49,7 @@ final class CnnModel {
     }
 
     private static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> input) {
-        Operand<org.tensorflow.types.TInt32> window = tf.constant(new int[] {1, 2, 2, 1});
+        Operand<TInt32> window = tf.constant(new int[] {1, 2, 2, 1});
         return tf.nn.maxPool(input, window, window, "SAME");
-    }
-
-    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> input, Operand<TFloat32> kernel,
-            Operand<TFloat32> bias) {
-        return tf.math.add(tf.linalg.matMul(input, kernel), bias);
     }
 }

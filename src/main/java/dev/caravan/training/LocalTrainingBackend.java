@@ -4,11 +4,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.caravan.storage.ObjectStore;
@@ -17,14 +17,14 @@ import dev.caravan.storage.S3Settings;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Trains on this machine: runs {@link MnistTrainer} as a child JVM with the TFJob environment contract, keeps its
- * whole output in {@code <runsDir>/<runName>/trainer.log}, reports its progress lines, and stops it when the request's
- * timeout passes. A run whose trainer is still alive after a restart is followed, not started twice; a run whose
- * export is already complete is not trained again.
+ * Trains on this machine: runs the trainer as a child process with the {@link TrainerEnvironment} contract (a built-in
+ * one as a JVM running {@link MnistTrainer}, a pipeline's own {@code trainer.command} in the run folder), keeps its
+ * whole output in {@code <runsDir>/<runName>/trainer.log}, reports its progress lines, and kills it with everything it
+ * started when the request's timeout passes. A run whose trainer is still alive after a restart is followed, not
+ * started twice; a run whose export is already complete is not trained again.
  */
 public final class LocalTrainingBackend implements TrainingBackend {
 
-    private static final String TRAINER_CLASS = MnistTrainer.class.getName();
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final Path runsDir;
@@ -42,10 +42,10 @@ public final class LocalTrainingBackend implements TrainingBackend {
     /**
      * @param runsDir        folder of the per-run folders
      * @param s3             the S3 service the trainer reads and writes, handed over as {@code S3_ENDPOINT} etc.
-     * @param javaExecutable the {@code java} to run the trainer with
-     * @param classPath      the trainer's class path, e.g. {@code target/caravan.jar:target/lib/*}
-     * @param jvmOptions     options before the class name, e.g. {@code -Xmx1g}
-     * @param environment    variables added to the trainer's environment, e.g. {@code TF_CPP_MIN_LOG_LEVEL=2}
+     * @param javaExecutable the {@code java} to run a built-in trainer with
+     * @param classPath      a built-in trainer's class path, e.g. {@code target/caravan.jar:target/lib/*}
+     * @param jvmOptions     options of a built-in trainer's JVM, before the class name, e.g. {@code -Xmx1g}
+     * @param environment    variables added to every trainer's environment, e.g. {@code TF_CPP_MIN_LOG_LEVEL=2}
      */
     public LocalTrainingBackend(Path runsDir, S3Settings s3, String javaExecutable, String classPath,
             List<String> jvmOptions, Map<String, String> environment) {
@@ -83,7 +83,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
     @Override
     public boolean cancel(String runName) {
         RunFolder run = RunFolder.create(runsDir, runName);
-        Optional<TrainerProcess> trainer = TrainerProcess.adopt(run, runName, TRAINER_CLASS);
+        Optional<TrainerProcess> trainer = TrainerProcess.adopt(run, runName);
         if (trainer.isEmpty()) {
             return false;
         }
@@ -102,7 +102,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
     private TrainingResult train(TrainingRequest request, TrainingListener listener, RunFolder run,
             ObjectStore store) {
         S3Location savedModel = request.exportDir().resolve("saved_model.pb");
-        TrainerProcess trainer = TrainerProcess.adopt(run, request.runName(), TRAINER_CLASS).orElse(null);
+        TrainerProcess trainer = TrainerProcess.adopt(run, request.runName()).orElse(null);
         if (trainer == null && store.exists(savedModel)) {
             return alreadyExported(request, run);
         }
@@ -117,19 +117,15 @@ public final class LocalTrainingBackend implements TrainingBackend {
     }
 
     private TrainerProcess start(TrainingRequest request, RunFolder run) {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable);
-        command.add("-D" + TrainerProcess.RUN_PROPERTY + "=" + request.runName());
-        command.addAll(jvmOptions);
-        command.add(TRAINER_CLASS);
-        Map<String, String> env = new LinkedHashMap<>(environment);
-        env.putAll(TrainerEnvironment.of(request, s3));
-        // Not -cp: Linux shows a process only the first 4 KB of its command line, and the run's marker must be seen.
-        env.put("CLASSPATH", classPath);
-        run.appendToLog(String.format("%n=== %s starting the trainer of run %s: parameters %s, data %s, export %s%n",
-                Instant.now(), request.runName(), new java.util.TreeMap<>(request.parameters()), request.dataDir(),
-                request.exportDir()));
-        return TrainerProcess.start(run, command, env);
+        Map<String, String> contract = new LinkedHashMap<>(environment);
+        contract.putAll(TrainerEnvironment.of(request, s3));
+        TrainerLaunch launch = request.trainer().isBuiltin()
+                ? TrainerLaunch.builtin(request.trainer().builtin(), request.runName(), contract, javaExecutable, classPath, jvmOptions)
+                : TrainerLaunch.command(request.trainer().command(), contract, run.dir());
+        run.appendToLog(String.format("%n=== %s starting the trainer of run %s (%s): parameters %s, data %s, export %s%n",
+                Instant.now(), request.runName(), launch.description(), new TreeMap<>(request.parameters()),
+                request.dataDir(), request.exportDir()));
+        return TrainerProcess.start(run, launch);
     }
 
     /** Reports progress lines until the trainer ends; kills it and fails when the request's time is up. */
@@ -176,16 +172,18 @@ public final class LocalTrainingBackend implements TrainingBackend {
         }
         if (!exported) {
             throw new TrainingException("the trainer of run " + request.runName() + " finished, but "
-                    + request.exportDir().resolve("saved_model.pb") + " is missing; check that the export folder is"
-                    + " writable and not cleaned up by something else; " + lastLines(log));
+                    + request.exportDir().resolve("saved_model.pb") + " is missing; a trainer must upload its SavedModel"
+                    + " to $TF_EXPORT_DIR, saved_model.pb last, before it exits 0: check that it does and that nothing"
+                    + " else cleans the export folder up; " + lastLines(log));
         }
     }
 
     private static TrainingException outOfTime(TrainerProcess trainer, TrainerLog log, TrainingRequest request) {
         return new TrainingException("the trainer of run " + request.runName() + " ran out of time: it did not finish"
                 + " within the training timeout of " + request.timeout().toSeconds() + " s and was stopped (pid "
-                + trainer.pid() + "); raise the training timeout or lower the training steps (now "
-                + request.trainSteps() + "); " + lastLines(log));
+                + trainer.pid() + "); raise the training timeout (trainer.timeout)"
+                + (request.trainSteps() > 0 ? " or lower the training steps (now " + request.trainSteps() + ")" : "")
+                + "; " + lastLines(log));
     }
 
     private static String lastLines(TrainerLog log) {

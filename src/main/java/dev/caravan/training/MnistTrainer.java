@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.caravan.data.DataValidationException;
 import dev.caravan.data.MnistData;
 import dev.caravan.data.MnistDataset;
@@ -17,8 +21,9 @@ import dev.caravan.storage.ObjectStore;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The trainer a TFJob container (or a local child JVM) runs: reads MNIST from {@code TF_DATA_DIR}, trains the CNN,
- * keeps TensorBoard events and a checkpoint in {@code TF_MODEL_DIR} and exports the SavedModel to
+ * The built-in trainers, which a TFJob container (or a local child JVM) runs: reads MNIST from {@code TF_DATA_DIR},
+ * trains the model {@code CARAVAN_TRAINER} names ({@code mnist-cnn}, the default, or {@code mnist-mlp}), keeps
+ * TensorBoard events, a checkpoint and {@code metrics.json} in {@code TF_MODEL_DIR} and exports the SavedModel to
  * {@code TF_EXPORT_DIR}, {@code saved_model.pb} last. See {@link TrainerEnvironment} for the contract.
  * Exit status: 0 done, 1 failed, 2 invalid environment; the reason goes to stderr in one line.
  */
@@ -29,6 +34,7 @@ public final class MnistTrainer {
     private static final long SEED = 20_180_712L;
     private static final Duration UPLOAD_PATIENCE = Duration.ofMinutes(2);
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TrainerSettings settings;
     private final ObjectStore store;
@@ -77,7 +83,7 @@ public final class MnistTrainer {
             Path modelDir = work.resolve("model");
             Path exportDir = work.resolve("export");
             Path checkpoint = fitAndCheckpoint(modelDir);
-            ServingExport.export(checkpoint, exportDir);
+            ServingExport.export(settings.model(), checkpoint, exportDir);
             untilUploaded("the SavedModel", () -> store.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb"));
             log("exported the SavedModel to %s", settings.exportDir());
         }
@@ -88,7 +94,7 @@ public final class MnistTrainer {
         MnistDataset testSet = load(MnistSplit.TEST);
         int steps = settings.trainSteps();
         Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
-        try (TrainingGraph graph = new TrainingGraph(settings.learningRate(), SEED);
+        try (TrainingGraph graph = new TrainingGraph(settings.model(), settings.learningRate(), SEED);
                 EventWriter events = new EventWriter(modelDir)) {
             BatchSampler batches = new BatchSampler(trainSet, settings.batchSize(), SEED);
             long started = System.nanoTime();
@@ -99,12 +105,14 @@ public final class MnistTrainer {
                     report(step, metrics, events, modelDir);
                 }
             }
-            log("trained %d steps of %d images in %.1f s", steps, settings.batchSize(), (System.nanoTime() - started) / 1e9);
+            log("trained %s for %d steps of %d images in %.1f s", settings.model().name(), steps, settings.batchSize(),
+                    (System.nanoTime() - started) / 1e9);
             TrainingGraph.Metrics test = graph.evaluate(testSet);
             events.scalar("test_accuracy", steps, test.accuracy());
             events.scalar("test_loss", steps, test.loss());
             log("test accuracy %.4f, test loss %.4f on %d images", test.accuracy(), test.loss(), testSet.count());
             graph.save(checkpoint);
+            write(modelDir.resolve(TrainerEnvironment.METRICS_FILE), metricsJson(test));
         }
         writeCheckpointIndex(modelDir, checkpoint);
         untilUploaded("the checkpoint and events", () -> store.uploadDirectory(modelDir, settings.modelDir()));
@@ -163,6 +171,19 @@ public final class MnistTrainer {
         log("loaded %d %s images from %s in %.1f s", dataset.count(), split.name().toLowerCase(Locale.ROOT),
                 settings.dataDir(), (System.nanoTime() - started) / 1e9);
         return dataset;
+    }
+
+    /**
+     * The test-set metrics in Kubeflow Pipelines' {@code mlpipeline-metrics} format, which a pipeline evaluated by
+     * {@code evaluation: {builtin: trainer}} reads.
+     */
+    private static String metricsJson(TrainingGraph.Metrics test) {
+        ArrayNode metrics = JSON.createArrayNode();
+        metrics.addObject().put("name", "accuracy").put("numberValue", shortest(test.accuracy())).put("format", "RAW");
+        metrics.addObject().put("name", "loss").put("numberValue", shortest(test.loss())).put("format", "RAW");
+        ObjectNode root = JSON.createObjectNode();
+        root.set("metrics", metrics);
+        return root.toString();
     }
 
     /** The {@code checkpoint} file by which TensorFlow's tools find the latest checkpoint in a model folder. */

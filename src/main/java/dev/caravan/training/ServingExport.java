@@ -16,8 +16,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
-import dev.caravan.training.CnnModel.Weight;
-
 /**
  * Writes the SavedModel that TensorFlow Serving loads: a graph of inference only (no optimizer, labels or Adam
  * slots), whose weights are restored from the training checkpoint. Tag {@code serve}, signature
@@ -33,15 +31,15 @@ final class ServingExport {
     private ServingExport() {
     }
 
-    /** Exports the weights saved at {@code checkpoint} into {@code exportDir} (which must not hold a model yet). */
-    static void export(Path checkpoint, Path exportDir) {
+    /** Exports {@code model}'s weights saved at {@code checkpoint} into {@code exportDir} (not holding a model yet). */
+    static void export(DigitModel model, Path checkpoint, Path exportDir) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, CnnModel.ROWS, CnnModel.COLS)));
-            Map<Weight, Operand<TFloat32>> weights = CnnModel.weights(
-                    w -> tf.withName(w.variableName).variable(w.shape(), TFloat32.class));
-            Operand<TFloat32> logits = CnnModel.logits(tf, x, weights);
+                    Placeholder.shape(Shape.of(-1, DigitModel.ROWS, DigitModel.COLS)));
+            Map<String, Operand<TFloat32>> weights = model.variables(
+                    w -> tf.withName(w.variableName()).variable(w.shape(), TFloat32.class));
+            Operand<TFloat32> logits = model.logits(tf, x, weights);
             Operand<TUint8> classes = tf.withName("classes").dtypes.cast(
                     tf.math.argMax(logits, tf.constant(1)), TUint8.class);
             Operand<TFloat32> predictions = tf.withName("predictions").nn.softmax(logits);

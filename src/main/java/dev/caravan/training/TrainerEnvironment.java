@@ -8,17 +8,83 @@ import java.util.Map;
 import dev.caravan.storage.S3Settings;
 
 /**
- * The environment contract of a trainer container, the same for a local child process and a TFJob's
- * {@code tensorflow} container: where the data, checkpoints and export go, the hyper-parameters, and how to reach S3
- * ({@link S3Settings#toEnvironment()}).
+ * The trainer contract: what Caravan hands a trainer and what it expects back, the same for a built-in trainer and a
+ * pipeline's own {@code trainer.command}, on the local runtime (a child process) and on Kubernetes (the
+ * {@code tensorflow} container of a TFJob's pods).
+ *
+ * <h2>Environment</h2>
+ * Every location is an {@code s3://bucket/prefix/} URI ending in {@code /}; append a file's name to it.
+ * <dl>
+ * <dt>{@code TF_DATA_DIR}</dt>
+ * <dd>The data to train on: the pipeline's {@code source} prefix, e.g. {@code s3://tfmnist/data/mnist/}. Read it,
+ *     never write it.</dd>
+ * <dt>{@code TF_MODEL_DIR}</dt>
+ * <dd>The run's own folder, e.g. {@code s3://tfmnist/training/mnist-3f2a9c01de/}: checkpoints, TensorBoard event
+ *     files ({@code events.out.tfevents.*}, shown by the run's TensorBoard while it trains) and
+ *     {@value #METRICS_FILE} (below).</dd>
+ * <dt>{@code TF_EXPORT_DIR}</dt>
+ * <dd>The model version's folder, e.g. {@code s3://tfmnist/models/mnist/3/}: the SavedModel goes here, as
+ *     TensorFlow Serving loads it: {@code saved_model.pb} and {@code variables/}, tag {@code serve}, and the signature
+ *     that requests (the smoke test's among them) call unless they name another, {@code serving_default}. Upload
+ *     {@code saved_model.pb} last: Caravan takes a version whose {@code saved_model.pb} exists as complete.</dd>
+ * <dt>{@code TF_<NAME>}</dt>
+ * <dd>Each of the pipeline's {@code trainer.parameters}, its camelCase name in upper snake case ({@code trainSteps}
+ *     is {@code TF_TRAIN_STEPS}), with the run's value as text: the file's, or the one a run was started with. The
+ *     built-in trainers take {@code TF_TRAIN_STEPS} (mini-batches,
+ *     default 1000), {@code TF_BATCH_SIZE} (images per mini-batch, default 100) and {@code TF_LEARNING_RATE} (Adam's,
+ *     default 0.001).</dd>
+ * <dt>{@code S3_ENDPOINT}</dt>
+ * <dd>The S3 service as {@code host:port}, without a scheme, e.g. {@code 127.0.0.1:9000}; on Kubernetes the address
+ *     pods reach it at ({@code caravan.kubernetes.s3.endpoint}).</dd>
+ * <dt>{@code S3_USE_HTTPS}, {@code S3_VERIFY_SSL}</dt>
+ * <dd>{@code 1} or {@code 0}: whether to speak HTTPS to it, and whether to check its certificate.</dd>
+ * <dt>{@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}</dt>
+ * <dd>The region and credentials to sign S3 requests with (AWS Signature Version 4). On Kubernetes the credentials
+ *     come from the S3 Secret ({@code caravan.kubernetes.s3.secret}) and are never written into the TFJob.</dd>
+ * <dt>{@code CARAVAN_TRAINER}</dt>
+ * <dd>Only for a built-in trainer: which one runs, {@code mnist-cnn} (the default) or {@code mnist-mlp}.</dd>
+ * </dl>
+ * The local runtime also sets {@code TF_CPP_MIN_LOG_LEVEL=2}, to quiet TensorFlow's native log, and starts a
+ * command trainer in the run's folder ({@code <caravan.home>/runs/<run>/}), so a relative path in its command starts
+ * there. On Kubernetes the trainer runs as its image's user, in its image's working directory.
+ *
+ * <h2>Output</h2>
+ * Everything the trainer prints, on stdout and stderr, goes to the run's log ({@code caravan logs <run>}; locally
+ * {@code <caravan.home>/runs/<run>/trainer.log}). A line of the form
+ * <pre>CARAVAN_PROGRESS {"step":100,"totalSteps":1000,"loss":0.31,"accuracy":0.92}</pre>
+ * reports progress: the step reached, the steps in all, and the loss and accuracy (a share from 0 to 1) on the latest
+ * batch. Caravan keeps them as the run's curves. A trainer that prints none has its progress shown as unknown.
+ *
+ * <h2>Metrics</h2>
+ * A trainer may leave its own evaluation in {@code TF_MODEL_DIR/}{@value #METRICS_FILE}, in Kubeflow Pipelines'
+ * {@code mlpipeline-metrics} format:
+ * <pre>{"metrics": [{"name": "accuracy", "numberValue": 0.91}]}</pre>
+ * A pipeline with {@code evaluation: {builtin: trainer}} (the default for a command trainer) gates the version on the
+ * metric its {@code gate.metric} names, read from there; higher is better. The built-in trainers write
+ * {@code accuracy} and {@code loss} on the data's test set.
+ *
+ * <h2>Exit status and time</h2>
+ * <ul>
+ * <li>{@code 0}: trained and exported. Exit 0 only once the SavedModel is in {@code TF_EXPORT_DIR}: Caravan fails a
+ *     run whose trainer exited 0 without {@code TF_EXPORT_DIR/saved_model.pb}, naming it.</li>
+ * <li>Anything else: failed. Caravan fails the run with "exit code N" and the last lines of the log, so print the
+ *     reason last. The built-in trainers exit 1 when training fails and 2 when the environment is invalid, with the
+ *     reason on stderr in one line.</li>
+ * </ul>
+ * A training that outlasts the pipeline's {@code trainer.timeout} (default 15 minutes) fails. Locally the trainer and
+ * every process it started are then killed (SIGKILL, exit code 137), as they are when the run is stopped; on
+ * Kubernetes the TFJob is left for inspection until its {@code activeDeadlineSeconds}, and deleted when the run is
+ * stopped. After a restart, Caravan follows a trainer that is still running instead of starting a second one, and
+ * locally does not train again a run whose {@code saved_model.pb} is already there. A trainer started again (a retried
+ * run, or a pod the operator restarts) may find files of the earlier attempt in {@code TF_MODEL_DIR}.
  */
 public final class TrainerEnvironment {
 
-    /** {@code s3://bucket/prefix} of the four MNIST IDX files. */
+    /** {@code s3://bucket/prefix/} of the data to train on, e.g. the four MNIST IDX files. */
     public static final String TF_DATA_DIR = "TF_DATA_DIR";
-    /** {@code s3://bucket/prefix} for checkpoints and TensorBoard event files. */
+    /** {@code s3://bucket/prefix/} for checkpoints, TensorBoard event files and {@value #METRICS_FILE}. */
     public static final String TF_MODEL_DIR = "TF_MODEL_DIR";
-    /** {@code s3://bucket/prefix} of the SavedModel version folder, e.g. {@code s3://tfmnist/models/mnist/3/}. */
+    /** {@code s3://bucket/prefix/} of the SavedModel version folder, e.g. {@code s3://tfmnist/models/mnist/3/}. */
     public static final String TF_EXPORT_DIR = "TF_EXPORT_DIR";
     /** Which built-in trainer a Caravan trainer image runs: {@code mnist-cnn} (the default) or {@code mnist-mlp}. */
     public static final String CARAVAN_TRAINER = "CARAVAN_TRAINER";
@@ -28,6 +94,9 @@ public final class TrainerEnvironment {
     public static final String TF_BATCH_SIZE = "TF_BATCH_SIZE";
     /** Adam's learning rate, default 0.001. */
     public static final String TF_LEARNING_RATE = "TF_LEARNING_RATE";
+
+    /** The file in {@code TF_MODEL_DIR} where a trainer may leave its metrics ({@code mlpipeline-metrics} format). */
+    public static final String METRICS_FILE = "metrics.json";
 
     private TrainerEnvironment() {
     }

@@ -8,24 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A trainer child process, started here or adopted after a restart from the pid file of its run folder. The child
- * writes straight into the run's log file, not through a pipe, so it outlives the orchestrator that started it.
+ * A trainer child process, started here or adopted after a restart from the pid file of its run folder, which records
+ * its pid and start time. The child writes straight into the run's log file, not through a pipe, so it outlives the
+ * orchestrator that started it.
  */
 final class TrainerProcess {
 
-    /** Put on the trainer's command line, so a pid found in a pid file is known to be this run's trainer. */
-    static final String RUN_PROPERTY = "caravan.training.run";
-
+    /** Two readings of one process's start time differ by the kernel's rounding; a recycled pid starts later. */
+    private static final Duration SAME_START = Duration.ofSeconds(1);
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
     private final ProcessHandle handle;
@@ -40,20 +41,23 @@ final class TrainerProcess {
         this.started = started;
     }
 
-    /** Starts {@code command} with {@code environment} added, its output appended to the run's log. */
-    static TrainerProcess start(RunFolder run, List<String> command, Map<String, String> environment) {
+    /** Starts the trainer with its environment added to this one's, its output appended to the run's log. */
+    static TrainerProcess start(RunFolder run, TrainerLaunch launch) {
         long offset = run.logSize();
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(launch.command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
-        builder.environment().putAll(environment);
+        if (launch.directory() != null) {
+            builder.directory(launch.directory().toFile());
+        }
+        builder.environment().putAll(launch.environment());
         Instant started = Instant.now();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new TrainingException("cannot start the trainer (" + command.get(0) + "): " + e.getMessage()
-                    + "; check the java executable given to the local training backend", e);
+            throw new TrainingException("cannot start the trainer (" + launch.command().get(0) + "): " + e.getMessage()
+                    + "; " + launch.whatToCheck(), e);
         }
         TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started);
         try {
@@ -68,7 +72,7 @@ final class TrainerProcess {
     }
 
     /** The trainer of {@code runName} still running from an earlier start, if its pid file names a live one. */
-    static Optional<TrainerProcess> adopt(RunFolder run, String runName, String trainerClass) {
+    static Optional<TrainerProcess> adopt(RunFolder run, String runName) {
         Path pidFile = run.pidFile();
         if (!Files.exists(pidFile)) {
             return Optional.empty();
@@ -76,17 +80,33 @@ final class TrainerProcess {
         Properties properties = readPidFile(pidFile);
         long pid = Long.parseLong(properties.getProperty("pid"));
         long offset = Long.parseLong(properties.getProperty("logOffset"));
+        Optional<Instant> recordedStart = Optional.ofNullable(properties.getProperty("started"))
+                .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> runs(h, runName, trainerClass))
+                .filter(h -> recordedStart.isPresent() ? startedAt(h, recordedStart.get()) : runsBuiltin(h, runName))
                 // The kernel's start time is only precise to a second, close enough for the deadline of a training.
                 .map(h -> new TrainerProcess(h, Optional.empty(), offset, h.info().startInstant().orElse(Instant.now())));
     }
 
-    /** Whether {@code process} is the trainer of {@code runName}, not another process that got a recycled pid. */
-    private static boolean runs(ProcessHandle process, String runName, String trainerClass) {
+    /**
+     * Whether {@code process} is the one the pid file recorded, not another that got its pid since: a pid is reused
+     * only after its process has ended, so the same pid with the same start time is the same process.
+     */
+    private static boolean startedAt(ProcessHandle process, Instant recorded) {
+        return process.info().startInstant()
+                .map(start -> Duration.between(start, recorded).abs().compareTo(SAME_START) <= 0)
+                .orElse(false);
+    }
+
+    /**
+     * The check for a pid file that records no start time (written by an earlier version, or where the system tells
+     * none): the process is a built-in trainer JVM whose command line carries the run's marker.
+     */
+    private static boolean runsBuiltin(ProcessHandle process, String runName) {
         List<String> arguments = process.info().arguments().map(List::of).orElse(List.of());
-        return arguments.contains(trainerClass) && arguments.contains("-D" + RUN_PROPERTY + "=" + runName);
+        return arguments.contains(TrainerLaunch.BUILTIN_CLASS)
+                && arguments.contains("-D" + TrainerLaunch.RUN_PROPERTY + "=" + runName);
     }
 
     /** Waits up to {@code timeout} for the process to end; true if it has. */
@@ -118,14 +138,21 @@ final class TrainerProcess {
         }
     }
 
-    /** Kills the trainer and every process it started, and waits for them to be gone. */
+    /** Kills the trainer and every process it started, and waits for them all to be gone. */
     void killTree() throws InterruptedException {
-        List<ProcessHandle> descendants = handle.descendants().toList();
-        handle.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        if (!awaitExit(KILL_GRACE)) {
-            throw new TrainingException("trainer pid " + handle.pid() + " did not die within " + KILL_GRACE.toSeconds()
-                    + " s of being killed; stop it by hand");
+        // Listed before the kill: once the trainer is dead, its children belong to init and are no longer found.
+        List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
+        tree.add(0, handle);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        CompletableFuture<?>[] exits = tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            List<Long> alive = tree.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+            throw new TrainingException("trainer pid " + handle.pid() + " or what it started (pids " + alive
+                    + ") did not die within " + KILL_GRACE.toSeconds() + " s of being killed; stop them by hand");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for trainer pid " + handle.pid() + " to die failed", e.getCause());
         }
     }
 
@@ -157,6 +184,7 @@ final class TrainerProcess {
         Properties properties = new Properties();
         properties.setProperty("pid", Long.toString(handle.pid()));
         properties.setProperty("logOffset", Long.toString(logOffset));
+        handle.info().startInstant().ifPresent(start -> properties.setProperty("started", Long.toString(start.toEpochMilli())));
         try (Writer writer = Files.newBufferedWriter(pidFile)) {
             properties.store(writer, "trainer of this run; its output starts at logOffset in trainer.log");
         }
@@ -169,9 +197,10 @@ final class TrainerProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + pidFile + ": " + e.getMessage(), e);
         }
-        if (!properties.getProperty("pid", "").matches("\\d+") || !properties.getProperty("logOffset", "").matches("\\d+")) {
-            throw new TrainingException(pidFile + " is damaged (it needs pid and logOffset); delete it if no trainer"
-                    + " of this run is running, then retry");
+        if (!properties.getProperty("pid", "").matches("\\d+") || !properties.getProperty("logOffset", "").matches("\\d+")
+                || !properties.getProperty("started", "0").matches("\\d+")) {
+            throw new TrainingException(pidFile + " is damaged (pid, logOffset and, if there, started must be whole"
+                    + " numbers); delete it if no trainer of this run is running, then retry");
         }
         return properties;
     }

@@ -1,5 +1,6 @@
 package dev.caravan.training;
 
+import static dev.caravan.training.TrainerEnvironment.CARAVAN_TRAINER;
 import static dev.caravan.training.TrainerEnvironment.TF_BATCH_SIZE;
 import static dev.caravan.training.TrainerEnvironment.TF_DATA_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_EXPORT_DIR;
@@ -8,12 +9,14 @@ import static dev.caravan.training.TrainerEnvironment.TF_MODEL_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_TRAIN_STEPS;
 
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
 
 /** What a trainer reads from its environment; an invalid value fails with a message naming the variable. */
 record TrainerSettings(
+        DigitModel model,
         S3Location dataDir,
         S3Location modelDir,
         S3Location exportDir,
@@ -30,6 +33,7 @@ record TrainerSettings(
     /** @throws IllegalArgumentException naming the missing or invalid variable and what it should hold */
     static TrainerSettings fromEnvironment(Map<String, String> env) {
         return new TrainerSettings(
+                model(env),
                 location(env, TF_DATA_DIR, "the s3://bucket/prefix of the MNIST IDX files"),
                 location(env, TF_MODEL_DIR, "the s3://bucket/prefix for checkpoints and TensorBoard events"),
                 location(env, TF_EXPORT_DIR, "the s3://bucket/prefix of the model version, e.g. s3://tfmnist/models/mnist/1/"),
@@ -42,6 +46,17 @@ record TrainerSettings(
     /** Every tenth of the run, at most every 100 steps: often enough to watch, rarely enough to cost nothing. */
     int reportEvery() {
         return Math.max(1, Math.min(100, trainSteps / 10));
+    }
+
+    private static DigitModel model(Map<String, String> env) {
+        String name = env.get(CARAVAN_TRAINER);
+        if (name == null || name.isBlank()) {
+            return new CnnModel();
+        }
+        return DigitModel.builtin(name.trim()).orElseThrow(() -> new IllegalArgumentException(CARAVAN_TRAINER + "='"
+                + name + "' is not a built-in trainer; set it to one of "
+                + DigitModel.builtins().stream().map(DigitModel::name).collect(Collectors.joining(", "))
+                + ", or unset it for " + CnnModel.NAME));
     }
 
     private static S3Settings s3(Map<String, String> env) {

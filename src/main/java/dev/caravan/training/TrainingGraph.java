@@ -1,6 +1,7 @@
 package dev.caravan.training;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.tensorflow.Graph;
@@ -17,7 +18,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 import dev.caravan.data.MnistDataset;
-import dev.caravan.training.CnnModel.Weight;
+import dev.caravan.training.DigitModel.Weight;
 
 /** The model with its loss, accuracy and Adam update, in one graph and session that train it step by step. */
 final class TrainingGraph implements AutoCloseable {
@@ -32,16 +33,17 @@ final class TrainingGraph implements AutoCloseable {
     private final Operand<TFloat32> accuracy;
     private final Op minimize;
 
-    TrainingGraph(float learningRate, long seed) {
+    TrainingGraph(DigitModel model, float learningRate, long seed) {
         graph = new Graph();
         Ops tf = Ops.create(graph);
         images = tf.withName("x").placeholder(TFloat32.class,
-                Placeholder.shape(Shape.of(-1, CnnModel.ROWS, CnnModel.COLS)));
+                Placeholder.shape(Shape.of(-1, DigitModel.ROWS, DigitModel.COLS)));
         labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-        Map<Weight, Operand<TFloat32>> weights = CnnModel.weights(w -> initialised(tf, w, seed));
-        Operand<TFloat32> logits = CnnModel.logits(tf, images, weights);
+        List<Weight> order = model.weights();
+        Map<String, Operand<TFloat32>> weights = model.variables(w -> initialised(tf, w, order.indexOf(w), seed));
+        Operand<TFloat32> logits = model.logits(tf, images, weights);
         // The sparse cross-entropy has no gradient in TensorFlow's C++ API: one-hot labels take the dense one.
-        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(CnnModel.CLASSES), tf.constant(1f), tf.constant(0f));
+        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(DigitModel.CLASSES), tf.constant(1f), tf.constant(0f));
         loss = tf.withName("loss").math.mean(
                 tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
         Operand<TFloat32> correct = tf.dtypes.cast(
@@ -95,12 +97,12 @@ final class TrainingGraph implements AutoCloseable {
         graph.close();
     }
 
-    private static Operand<TFloat32> initialised(Ops tf, Weight weight, long seed) {
+    private static Operand<TFloat32> initialised(Ops tf, Weight weight, int index, long seed) {
         Operand<TFloat32> initial = weight.isBias()
                 ? tf.fill(tf.constant(weight.shape()), tf.constant(0.1f))
                 : tf.math.mul(tf.random.truncatedNormal(tf.constant(weight.shape()), TFloat32.class,
-                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) weight.ordinal())),
+                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) index)),
                         tf.constant((float) Math.sqrt(2.0 / weight.fanIn())));
-        return tf.withName(weight.variableName).variable(initial);
+        return tf.withName(weight.variableName()).variable(initial);
     }
 }

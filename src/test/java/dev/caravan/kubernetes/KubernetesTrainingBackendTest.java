@@ -152,6 +152,16 @@ class KubernetesTrainingBackendTest {
     }
 
     @Test
+    void aPipelinesOwnTrainerWithoutAnImageFailsTheTrainingBeforeAnythingIsCreated() {
+        TrainingRequest request = KubernetesFixtures.commandRequest("mnist-hhhhhhhhhh", null);
+
+        assertThatThrownBy(() -> backend.train(request, p -> { }))
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("add trainer.image to the pipeline file");
+        assertThat(jobs()).noneMatch(j -> j.getMetadata().getName().equals("mnist-hhhhhhhhhh"));
+    }
+
+    @Test
     void aMissingSecretIsReportedBeforeAnythingIsCreated() {
         client.secrets().inNamespace(KubernetesFixtures.NAMESPACE).withName("caravan-s3").delete();
 

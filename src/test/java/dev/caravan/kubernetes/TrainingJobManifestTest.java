@@ -11,12 +11,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.caravan.kubernetes.testutil.CrdSchema;
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
+import dev.caravan.kubernetes.testutil.TrainerPods;
 import dev.caravan.storage.S3Location;
 
 /** The objects a run creates: valid against the upstream TFJob CRD, labelled, with no secret written into them. */
@@ -32,9 +35,13 @@ class TrainingJobManifestTest {
                 + " (reference data outside the project); skipping the schema check");
         GenericKubernetesResource job = manifest.build(KubernetesFixtures.request("mnist-0123456789"));
 
+        GenericKubernetesResource commandJob = manifest.build(
+                KubernetesFixtures.commandRequest("mnist-0123456789", "registry.example.com/mnist-trainer:1.0"));
+
         List<String> violations = CrdSchema.read(CRD, "v1").violations(asMaps(job));
 
         assertThat(violations).isEmpty();
+        assertThat(CrdSchema.read(CRD, "v1").violations(asMaps(commandJob))).isEmpty();
         assertThat(CrdSchema.read(CRD, "v1").violations(Map.of("spec", Map.of("tfReplicaSpecs",
                 Map.of("Worker", Map.of("replicas", "three")))))).containsExactly(".spec.tfReplicaSpecs.Worker.replicas: must be an integer");
     }
@@ -63,6 +70,39 @@ class TrainingJobManifestTest {
                 "TF_MODEL_DIR", "TF_TRAIN_STEPS", "S3_ENDPOINT", "minio.caravan-test.svc:9000", "key: \"awsAccessKeyID\"",
                 "key: \"awsSecretAccessKey\"", "name: \"caravan-s3\"");
         assertThat(yaml).doesNotContain("AKIDTEST").doesNotContain("SECRETTEST");
+    }
+
+    @Test
+    void aBuiltinTrainerRunsInCaravansImageAndIsNamedInTheEnvironment() {
+        Container container = TrainerPods.container(manifest.build(KubernetesFixtures.request("mnist-0123456789")));
+
+        assertThat(container.getImage()).isEqualTo("ghcr.io/caravan-dev/caravan:0.1.0");
+        assertThat(container.getCommand()).containsExactly("java", "-cp", "/app/caravan.jar:/app/lib/*",
+                "dev.caravan.training.MnistTrainer");
+        assertThat(container.getEnv()).contains(new EnvVar("CARAVAN_TRAINER", "mnist-cnn", null));
+    }
+
+    @Test
+    void aPipelinesOwnTrainerRunsItsCommandInItsImageUnderTheSameContract() {
+        GenericKubernetesResource job = manifest.build(
+                KubernetesFixtures.commandRequest("mnist-0123456789", "registry.example.com/mnist-trainer:1.0"));
+
+        Container container = TrainerPods.container(job);
+        assertThat(container.getImage()).isEqualTo("registry.example.com/mnist-trainer:1.0");
+        assertThat(container.getCommand()).containsExactly("python", "train.py");
+        assertThat(container.getArgs()).isEmpty();
+        assertThat(container.getEnv()).extracting(EnvVar::getName).contains("TF_DATA_DIR", "TF_MODEL_DIR",
+                "TF_EXPORT_DIR", "TF_EPOCHS", "S3_ENDPOINT", "AWS_ACCESS_KEY_ID").doesNotContain("CARAVAN_TRAINER");
+        assertThat(Serialization.asYaml(job)).doesNotContain("SECRETTEST");
+    }
+
+    @Test
+    void aPipelinesOwnTrainerWithoutAnImageIsRefusedSayingToAddOne() {
+        assertThatThrownBy(() -> manifest.build(KubernetesFixtures.commandRequest("mnist-0123456789", null)))
+                .hasMessageContaining("the pipeline's trainer command [python, train.py] has no image to run in on"
+                        + " Kubernetes; add trainer.image to the pipeline file");
+        assertThatThrownBy(() -> manifest.build(KubernetesFixtures.commandRequest("mnist-0123456789", "My Trainer")))
+                .hasMessageContaining("trainer.image 'My Trainer' is not a valid image reference");
     }
 
     @Test

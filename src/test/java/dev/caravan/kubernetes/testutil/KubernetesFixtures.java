@@ -10,6 +10,7 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.kubernetes.JobKind;
 import dev.caravan.kubernetes.KubernetesSettings;
 import dev.caravan.storage.S3Location;
@@ -58,6 +59,15 @@ public final class KubernetesFixtures {
         return new TrainingRequest(runName, bucket.resolve("data/mnist/"), bucket.resolve("training/" + runName + "/"),
                 bucket.resolve("models/mnist/1/"), Pipelines.cnnTrainer(Duration.ofSeconds(10)),
                 Pipelines.parameters(200, 50, 0.001));
+    }
+
+    /** A run of a pipeline with a trainer of its own, {@code python train.py} in {@code image} (null: none given). */
+    public static TrainingRequest commandRequest(String runName, String image) {
+        S3Location bucket = S3Location.parse("s3://tfmnist/");
+        Map<String, String> parameters = Map.of("epochs", "3");
+        return new TrainingRequest(runName, bucket.resolve("data/mnist/"), bucket.resolve("training/" + runName + "/"),
+                bucket.resolve("models/mnist/1/"), new PipelineDefinition.Trainer(null, List.of("python", "train.py"),
+                        image, parameters, Duration.ofSeconds(10)), parameters);
     }
 
     public static void createS3Secret(KubernetesClient client) {

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.kubernetes.JobKind;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
@@ -36,10 +37,11 @@ import dev.caravan.training.TrainerEnvironment;
 import dev.caravan.training.TrainingRequest;
 
 /**
- * Runs a TFJob's coordinator container as a kubelet would, minus the image: the real trainer, as a child JVM, with the
- * container's environment (Secret references resolved from the API server). An export trained once for the same
- * steps, batch size and learning rate is copied to the next job's {@code TF_EXPORT_DIR} instead of trained again, and
- * {@link #pretrain} trains one ahead, in the background, while the test starts Caravan.
+ * Runs a TFJob's coordinator container as a kubelet would, minus the image: the real built-in trainer its
+ * {@code CARAVAN_TRAINER} names, as a child JVM, with the container's environment (Secret references resolved from the
+ * API server). An export trained once for the same trainer, steps, batch size and learning rate is copied to the next
+ * job's {@code TF_EXPORT_DIR} instead of trained again, and {@link #pretrain} trains one ahead, in the background,
+ * while the test starts Caravan.
  */
 public final class TrainerPods implements Consumer<GenericKubernetesResource> {
 
@@ -69,7 +71,7 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
 
     /** Starts training, in the background, the export that jobs with these settings will be given a copy of. */
     public TrainerPods pretrain(S3Settings s3, S3Location dataDir, int steps, int batchSize, double learningRate) {
-        String key = key(steps, batchSize, learningRate);
+        String key = key(Pipelines.cnnTrainer().builtin(), steps, batchSize, learningRate);
         String name = "pretrained-" + steps + "-" + batchSize + "-" + learningRate;
         S3Location base = new S3Location(dataDir.bucket(), "pretrained/" + name + "/");
         TrainingRequest request = new TrainingRequest(name, dataDir, base.resolve("model/"), base.resolve("export/"),
@@ -83,14 +85,19 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
     public void accept(GenericKubernetesResource job) {
         Map<String, String> env = environment(job);
         S3Settings s3 = S3Settings.fromEnvironment(env);
+        // The built-in trainer the container's image would run, as MnistTrainer reads it.
+        PipelineDefinition.Trainer trainer = new PipelineDefinition.Trainer(
+                env.getOrDefault(TrainerEnvironment.CARAVAN_TRAINER, Pipelines.cnnTrainer().builtin()), List.of(), null,
+                Map.of(), Pipelines.cnnTrainer().timeout());
         TrainingRequest request = new TrainingRequest(job.getMetadata().getName(),
                 S3Location.parse(env.get(TrainerEnvironment.TF_DATA_DIR)),
                 S3Location.parse(env.get(TrainerEnvironment.TF_MODEL_DIR)),
                 S3Location.parse(env.get(TrainerEnvironment.TF_EXPORT_DIR)),
-                Pipelines.cnnTrainer(), Pipelines.parameters(Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
+                trainer, Pipelines.parameters(Integer.parseInt(env.get(TrainerEnvironment.TF_TRAIN_STEPS)),
                         Integer.parseInt(env.get(TrainerEnvironment.TF_BATCH_SIZE)),
                         Double.parseDouble(env.get(TrainerEnvironment.TF_LEARNING_RATE))));
-        String key = anyExport ? "any" : key(request.trainSteps(), Integer.parseInt(request.parameters().get("batchSize")),
+        String key = anyExport ? "any" : key(trainer.builtin(), request.trainSteps(),
+                Integer.parseInt(request.parameters().get("batchSize")),
                 Double.parseDouble(request.parameters().get("learningRate")));
         CompletableFuture<S3Location> mine = new CompletableFuture<>();
         CompletableFuture<S3Location> before = exports.putIfAbsent(key, mine);
@@ -113,8 +120,8 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         return request.exportDir();
     }
 
-    private static String key(int steps, int batchSize, double learningRate) {
-        return steps + "/" + batchSize + "/" + learningRate;
+    private static String key(String trainer, int steps, int batchSize, double learningRate) {
+        return trainer + "/" + steps + "/" + batchSize + "/" + learningRate;
     }
 
     /** The coordinator container's environment, with values from Secrets looked up as the kubelet does. */
