@@ -1,6 +1,6 @@
 package dev.caravan.api;
 
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +23,8 @@ import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
-import dev.caravan.system.CaravanProperties;
+import dev.caravan.training.TrainingBackend;
+import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingProgress;
 
 /** Runs over HTTP: list, get, submit, retry, resubmit, stop, logs and training curves. */
@@ -45,13 +46,13 @@ class RunController {
     private final RunQueries queries;
     private final RunOperations operations;
     private final RunStore runs;
-    private final Path runsDir;
+    private final TrainingBackend training;
 
-    RunController(RunQueries queries, RunOperations operations, RunStore runs, CaravanProperties properties) {
+    RunController(RunQueries queries, RunOperations operations, RunStore runs, TrainingBackend training) {
         this.queries = queries;
         this.operations = operations;
         this.runs = runs;
-        this.runsDir = properties.home().resolve("runs");
+        this.training = training;
     }
 
     @GetMapping
@@ -98,14 +99,19 @@ class RunController {
         return runs.scalars(name);
     }
 
-    /** The trainer's log of the run; with {@code follow}, streamed as it grows until the run ends. */
+    /**
+     * The trainer's log of the run, from whichever runtime trained it; with {@code follow}, streamed as it grows until
+     * the run ends. A log that cannot be had (a pod cleaned up) is answered with the reason as the text.
+     */
     @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
     StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow) {
         get(name);
-        Path log = runsDir.resolve(name).resolve("trainer.log").normalize();
-        if (!log.startsWith(runsDir)) {
-            throw new IllegalArgumentException("'" + name + "' is not a run name");
-        }
-        return out -> LogTail.copy(log, out, follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
+        return out -> {
+            try {
+                training.copyLog(name, out, follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
+            } catch (TrainingException e) {
+                out.write(("no trainer log: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        };
     }
 }

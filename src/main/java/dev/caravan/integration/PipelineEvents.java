@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.caravan.pipeline.RunEvent;
+import dev.caravan.registry.ModelEvent;
 
 /**
  * Publishes the pipeline's events to a Camel endpoint ({@code caravan.integration.events-endpoint}) as maps that
@@ -38,7 +39,15 @@ class PipelineEvents {
 
     @EventListener
     void on(RunEvent event) {
-        String type = type(event);
+        send(type(event), event);
+    }
+
+    @EventListener
+    void on(ModelEvent event) {
+        send(event instanceof ModelEvent.Promoted ? "model.promoted" : "model.rolledBack", event);
+    }
+
+    private void send(String type, Object event) {
         // While Caravan stops, the routes that could hear an event are gone, and so is the endpoint to send it to.
         if (type == null || !producer.getCamelContext().getStatus().isStarted()) {
             return;
@@ -62,10 +71,6 @@ class PipelineEvents {
             return "run.failed";
         } else if (event instanceof RunEvent.Skipped) {
             return "run.skipped";
-        } else if (event instanceof RunEvent.ModelPromoted) {
-            return "model.promoted";
-        } else if (event instanceof RunEvent.ModelRolledBack) {
-            return "model.rolledBack";
         } else if (event instanceof RunEvent.SmokeFailed) {
             return "smoke.failed";
         }

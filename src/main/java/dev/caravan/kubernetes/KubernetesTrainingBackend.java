@@ -1,24 +1,33 @@
 package dev.caravan.kubernetes;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
 import dev.caravan.storage.ObjectStore;
@@ -36,6 +45,9 @@ import dev.caravan.training.TrainingResult;
 final class KubernetesTrainingBackend implements TrainingBackend {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesTrainingBackend.class);
+    // The labels training-operator v1 puts on the pods of a job (common_types.go).
+    private static final String OPERATOR_LABELS = "training.kubeflow.org/";
+    private static final Duration LOG_FOLLOW_POLL = Duration.ofMillis(250);
 
     private final KubernetesApi api;
     private final TrainingJobManifest manifest;
@@ -73,6 +85,42 @@ final class KubernetesTrainingBackend implements TrainingBackend {
         } catch (IllegalArgumentException | KubernetesException e) {
             throw new TrainingException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The log of the run's coordinator pod (Chief, Master or Launcher), else of worker 0, as the training operator
+     * labels them ({@code training.kubeflow.org/job-name}, {@code replica-type}, {@code replica-index}).
+     */
+    @Override
+    public void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException {
+        Pod pod = logPod(runName).orElseThrow(() -> new TrainingException("run " + runName + " has no trainer pod in "
+                + "namespace " + api.namespace() + ": it has not started yet, or its " + kind + " was cleaned up after "
+                + "it ended (ttlSecondsAfterFinished); its events are still in S3 under its TF_MODEL_DIR"));
+        PodResource resource = api.client().pods().inNamespace(api.namespace()).resource(pod);
+        if (!follow.getAsBoolean()) {
+            out.write(resource.inContainer(kind.containerName()).getLog().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return;
+        }
+        try (LogWatch watch = resource.inContainer(kind.containerName()).watchLog(out)) {
+            while (follow.getAsBoolean()) {
+                Thread.sleep(LOG_FOLLOW_POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Optional<Pod> logPod(String runName) {
+        List<Pod> pods = api.client().pods().inNamespace(api.namespace())
+                .withLabel(OPERATOR_LABELS + "job-name", runName).list().getItems();
+        Comparator<Pod> coordinatorFirst = Comparator.comparing(pod -> {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            String type = labels.getOrDefault(OPERATOR_LABELS + "replica-type", "");
+            boolean coordinator = kind.replicaTypes().get(0).equalsIgnoreCase(type);
+            return (coordinator ? "0" : "1") + labels.getOrDefault(OPERATOR_LABELS + "replica-index", "9");
+        });
+        return pods.stream().min(coordinatorFirst);
     }
 
     /** Deletes the run's job, and with it its pods; the {@code train} call watching it then fails. */

@@ -15,11 +15,11 @@ import dev.caravan.data.DataValidation;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.evaluation.TrainerMetrics;
+import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.storage.ObjectStore;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.training.TrainingBackend;
 import dev.caravan.snapshot.SnapshotStore;
@@ -90,14 +90,14 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step promote(ServingBackend serving, ModelRegistry registry, ApplicationEventPublisher events) {
-        return step("promote", new PromoteTasklet(serving, registry, events));
+    Step promote(ModelRegistry registry, ModelOperations operations) {
+        return step("promote", new PromoteTasklet(registry, operations));
     }
 
     @Bean
-    Step smokeTest(SmokeTest modelSmokeTest, ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
-                   ApplicationEventPublisher events) {
-        return step("smokeTest", new SmokeTestTasklet(modelSmokeTest, serving, registry, pipelines, events));
+    Step smokeTest(SmokeTest modelSmokeTest, ServingBackend serving, ModelOperations operations,
+                   PipelineCatalog pipelines, ApplicationEventPublisher events) {
+        return step("smokeTest", new SmokeTestTasklet(modelSmokeTest, serving, operations, pipelines, events));
     }
 
     private Step step(String name, Tasklet tasklet) {

@@ -24,14 +24,7 @@ public sealed interface RunEvent {
     record RunFinished(String run, String status, String outcome, String message) implements RunEvent {
     }
 
-    record ModelPromoted(String run, String model, long version, Long previousVersion) implements RunEvent {
-    }
-
     record SmokeFailed(String run, String model, long version, String reason) implements RunEvent {
-    }
-
-    /** Serving went back to {@code toVersion}, or to no version at all when it is null. */
-    record ModelRolledBack(String run, String model, long fromVersion, Long toVersion, String reason) implements RunEvent {
     }
 
     /** A request for work that was done before: the same data with the same settings trains once. */

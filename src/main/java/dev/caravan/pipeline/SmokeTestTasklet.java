@@ -7,7 +7,7 @@ import org.springframework.batch.repeat.RepeatStatus;
 import org.springframework.context.ApplicationEventPublisher;
 
 import dev.caravan.definition.PipelineCatalog;
-import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.ModelOperations;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
 import dev.caravan.smoketest.SmokeTest;
@@ -22,15 +22,15 @@ class SmokeTestTasklet implements Tasklet {
 
     private final SmokeTest smokeTest;
     private final ServingBackend serving;
-    private final ModelRegistry registry;
+    private final ModelOperations operations;
     private final PipelineCatalog pipelines;
     private final ApplicationEventPublisher events;
 
-    SmokeTestTasklet(SmokeTest smokeTest, ServingBackend serving, ModelRegistry registry, PipelineCatalog pipelines,
+    SmokeTestTasklet(SmokeTest smokeTest, ServingBackend serving, ModelOperations operations, PipelineCatalog pipelines,
                      ApplicationEventPublisher events) {
         this.smokeTest = smokeTest;
         this.serving = serving;
-        this.registry = registry;
+        this.operations = operations;
         this.pipelines = pipelines;
         this.events = events;
     }
@@ -45,24 +45,10 @@ class SmokeTestTasklet implements Tasklet {
             String reason = report.failureReason().orElse("the samples were not answered as expected");
             events.publishEvent(new RunEvent.SmokeFailed(run.runName(), run.model(), run.version(), reason));
             throw new IllegalStateException("smoke test of version " + run.version() + " failed: " + reason + "; "
-                    + rollBack(run, reason));
+                    + operations.withdraw(run.model(), run.version(), run.previousVersion(), "smoke test failed: " + reason));
         }
         StepMessages.say(chunk, report.correctCount() + "/" + report.sent().size() + " samples answered as expected by "
                 + run.model() + " version " + run.version() + " over gRPC at " + endpoint.host() + ":" + endpoint.grpcPort());
         return RepeatStatus.FINISHED;
-    }
-
-    private String rollBack(RunContext run, String reason) {
-        Long previous = run.previousVersion();
-        String why = "smoke test failed: " + reason;
-        if (previous == null) {
-            serving.stop(run.model());
-        } else {
-            serving.serve(run.model(), previous, registry.find(run.model(), previous).orElseThrow().export());
-        }
-        registry.rollBack(run.model(), run.version(), previous, why);
-        events.publishEvent(new RunEvent.ModelRolledBack(run.runName(), run.model(), run.version(), previous, why));
-        return previous == null ? "no version served before it, so " + run.model() + " is not served now"
-                : "serving rolled back to version " + previous;
     }
 }

@@ -3,11 +3,14 @@ package dev.caravan.registry;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
-import dev.caravan.pipeline.RunEvent;
 import dev.caravan.registry.ModelVersion.State;
 import dev.caravan.serving.ServingBackend;
 
-/** What users do to models by hand: serve a chosen version, or roll back to the one that served before. */
+/**
+ * Moves serving between a model's versions: the one way a version is promoted or rolled back, whether a run's steps
+ * ask (promote, then smoke-test) or a person does through the API and CLI. Each change serves first, then records,
+ * then tells: a version is never recorded as serving before the model server answers with it.
+ */
 @Service
 public class ModelOperations {
 
@@ -21,7 +24,12 @@ public class ModelOperations {
         this.events = events;
     }
 
-    /** Serves {@code version} of {@code model}; the version serving before is retired. */
+    /**
+     * Serves {@code version} of {@code model}; the version serving before is retired. A version already serving stays.
+     *
+     * @throws ModelNotFoundException when the model has no such version
+     * @throws dev.caravan.serving.ServingException when the version cannot be loaded; the one before keeps serving
+     */
     public ModelVersion promote(String model, long version, String by) {
         ModelVersion chosen = registry.find(model, version).orElseThrow(() -> new ModelNotFoundException(model, version));
         if (chosen.state() == State.SERVING) {
@@ -30,7 +38,7 @@ public class ModelOperations {
         Long previous = registry.serving(model).map(ModelVersion::version).orElse(null);
         serving.serve(model, version, chosen.export());
         registry.promote(model, version, "promoted by " + by);
-        events.publishEvent(new RunEvent.ModelPromoted(chosen.runName(), model, version, previous));
+        events.publishEvent(new ModelEvent.Promoted(chosen.runName(), model, version, previous, by));
         return registry.find(model, version).orElseThrow();
     }
 
@@ -43,9 +51,28 @@ public class ModelOperations {
                         + " is the only one that served"));
         serving.serve(model, previous.version(), previous.export());
         registry.promote(model, previous.version(), "rolled back to by " + by + " from version " + current.version());
-        events.publishEvent(new RunEvent.ModelRolledBack(current.runName(), model, current.version(), previous.version(),
+        events.publishEvent(new ModelEvent.RolledBack(current.runName(), model, current.version(), previous.version(),
                 "rolled back by " + by));
         return registry.find(model, previous.version()).orElseThrow();
+    }
+
+    /**
+     * Takes {@code failed} out of service for {@code reason} (a failed smoke test): {@code previous} serves again, or,
+     * when no version served before, the model is not served at all. {@code failed} is recorded as rejected.
+     *
+     * @return what serves now, in words, for the run's message
+     */
+    public String withdraw(String model, long failed, Long previous, String reason) {
+        if (previous == null) {
+            serving.stop(model);
+        } else {
+            serving.serve(model, previous, registry.find(model, previous).orElseThrow().export());
+        }
+        String run = registry.find(model, failed).map(ModelVersion::runName).orElse(null);
+        registry.rollBack(model, failed, previous, reason);
+        events.publishEvent(new ModelEvent.RolledBack(run, model, failed, previous, reason));
+        return previous == null ? "no version served before it, so " + model + " is not served now"
+                : "serving rolled back to version " + previous;
     }
 
     /** No such model, or no such version of it. */

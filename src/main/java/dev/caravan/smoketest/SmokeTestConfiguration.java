@@ -6,7 +6,6 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.storage.ObjectStore;
-import dev.caravan.system.CaravanProperties;
 
 /** The smoke test and the gRPC client it shares with the routes that score data. */
 @Configuration(proxyBeanMethods = false)
@@ -18,8 +17,8 @@ class SmokeTestConfiguration {
     }
 
     @Bean
-    PredictionServiceDeadline predictionServiceDeadline(CaravanProperties properties) {
-        return new PredictionServiceDeadline(properties.smokeTest().deadline());
+    PredictionServiceDeadline predictionServiceDeadline(SmokeTestSettings settings) {
+        return new PredictionServiceDeadline(settings.deadline());
     }
 
     @Bean

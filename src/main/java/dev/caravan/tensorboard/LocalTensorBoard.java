@@ -9,12 +9,12 @@ import dev.caravan.storage.S3Location;
  * files below Caravan's home, so {@code tensorboard --logdir} reads them directly; the run's scalars are also kept
  * in Caravan's database for the API.
  */
-public final class LocalTensorBoard implements TensorBoardBackend {
+final class LocalTensorBoard implements TensorBoardBackend {
 
     private final Path embeddedS3Root;
 
     /** {@code embeddedS3Root} is the embedded S3 server's folder, or null when S3 is an external service. */
-    public LocalTensorBoard(Path embeddedS3Root) {
+    LocalTensorBoard(Path embeddedS3Root) {
         this.embeddedS3Root = embeddedS3Root;
     }
 

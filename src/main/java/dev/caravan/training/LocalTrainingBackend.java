@@ -1,5 +1,7 @@
 package dev.caravan.training;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import software.amazon.awssdk.core.exception.SdkException;
 
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Trains on this machine: runs the trainer as a child process with the {@link TrainerEnvironment} contract (a built-in
@@ -77,6 +81,12 @@ public final class LocalTrainingBackend implements TrainingBackend {
         } catch (UncheckedIOException e) {
             throw new TrainingException(e.getMessage() + "; check the run folder " + run.dir(), e);
         }
+    }
+
+    /** Copies {@code <runsDir>/<runName>/trainer.log}, following it while {@code follow} says so. */
+    @Override
+    public void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException {
+        LogTail.copy(RunFolder.create(runsDir, runName).log(), out, follow);
     }
 
     /** Kills the run's trainer and what it started; the {@code train} call that follows it then fails. */

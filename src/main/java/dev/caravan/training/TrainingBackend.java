@@ -1,5 +1,9 @@
 package dev.caravan.training;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.BooleanSupplier;
+
 /**
  * Runs one training of a model to its exported SavedModel. The {@code local} implementation runs the trainer as a
  * child JVM; the {@code kubernetes} one creates a TFJob. Both hand the trainer the same environment contract.
@@ -21,4 +25,14 @@ public interface TrainingBackend {
      * @throws TrainingException when it was found but could not be ended; its message says what to do
      */
     boolean cancel(String runName);
+
+    /**
+     * Writes the trainer's log of {@code runName} to {@code out}: the trainer's log file on the local runtime, the
+     * log of the chief's pod (or worker 0's) on Kubernetes. While {@code follow} says true it keeps writing what is
+     * appended, so a caller can follow a run until it ends.
+     *
+     * @throws TrainingException when the run has no log to show, saying why
+     * @throws IOException       when {@code out} fails
+     */
+    void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException;
 }

@@ -12,6 +12,8 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -21,6 +23,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +36,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -48,18 +51,18 @@ import dev.caravan.pipeline.RetrainCoordinator.Admission;
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunOperations.Submission;
 import dev.caravan.pipeline.RunOperations;
-import dev.caravan.system.CaravanProperties;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
 import dev.caravan.pipeline.StepView;
 import dev.caravan.testutil.CaravanTestProperties;
+import dev.caravan.training.TrainingBackend;
+import dev.caravan.training.TrainingException;
 
 /** Runs over HTTP: what reaches the run operations, what comes back, and who may change anything. */
 @WebMvcTest(controllers = RunController.class,
         properties = {"caravan.api.token=" + ApiCalls.TOKEN, "logging.file.name="})
 @Import(ApiToken.class)
-@EnableConfigurationProperties(CaravanProperties.class)
 class RunControllerTest {
 
     private static final Path HOME = CaravanTestProperties.newHome();
@@ -81,6 +84,9 @@ class RunControllerTest {
 
     @MockitoBean
     RunStore runs;
+
+    @MockitoBean
+    TrainingBackend training;
 
     @Test
     void aSubmissionReachesItsPipelineWithItsParametersAndIsAccepted() throws Exception {
@@ -283,8 +289,11 @@ class RunControllerTest {
     @Test
     void theLogOfARunIsItsTrainersLog() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
-        Path log = Files.createDirectories(HOME.resolve("runs").resolve(RUN)).resolve("trainer.log");
-        Files.writeString(log, "step 100: loss 0.31\njava.lang.OutOfMemoryError: Java heap space\n");
+        willAnswer(call -> {
+            call.getArgument(1, OutputStream.class).write(
+                    "step 100: loss 0.31\njava.lang.OutOfMemoryError: Java heap space\n".getBytes(StandardCharsets.UTF_8));
+            return null;
+        }).given(training).copyLog(eq(RUN), any(), any());
 
         MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs"))
                 .andExpect(request().asyncStarted())
@@ -293,6 +302,19 @@ class RunControllerTest {
         mvc.perform(asyncDispatch(streaming))
                 .andExpect(status().isOk())
                 .andExpect(content().string("step 100: loss 0.31\njava.lang.OutOfMemoryError: Java heap space\n"));
+    }
+
+    @Test
+    void aLogTheRuntimeCannotGiveIsAnsweredWithTheReason() throws Exception {
+        given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        willThrow(new TrainingException("run " + RUN + " has no trainer pod in namespace caravan"))
+                .given(training).copyLog(eq(RUN), any(), any());
+
+        MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs")).andExpect(request().asyncStarted()).andReturn();
+
+        mvc.perform(asyncDispatch(streaming))
+                .andExpect(status().isOk())
+                .andExpect(content().string("no trainer log: run " + RUN + " has no trainer pod in namespace caravan\n"));
     }
 
     @Test

@@ -3,8 +3,10 @@ package dev.caravan.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 
 import java.time.Duration;
@@ -43,9 +45,12 @@ import org.springframework.test.jdbc.JdbcTestUtils;
 import dev.caravan.data.DataValidation;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.evaluation.ModelEvaluator;
+import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.testutil.FakeModelServer;
+import dev.caravan.smoketest.SmokeTest;
+import dev.caravan.smoketest.SmokeTestReport;
 import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
@@ -83,7 +88,7 @@ class RetrainJobRestartTest {
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})
     @ConfigurationPropertiesScan("dev.caravan")
     @Import({RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class, RunStops.class, RunStore.class,
-            ModelRegistry.class})
+            ModelRegistry.class, ModelOperations.class})
     static class RetrainJobOnStubs {
 
         @Bean
@@ -136,8 +141,15 @@ class RetrainJobRestartTest {
     @MockitoBean
     ObjectStore store;
 
+    @MockitoBean
+    SmokeTest smokeTest;
+
     @BeforeEach
     void noRunsYet() {
+        SmokeTestReport passed = mock(SmokeTestReport.class);
+        given(passed.passed()).willReturn(true);
+        given(passed.render()).willReturn("10/10 correct");
+        given(smokeTest.run(any(), any(), anyLong())).willReturn(passed);
         jobRepository.removeJobExecutions();
         JdbcTestUtils.deleteFromTables(jdbc, "caravan_run_scalar", "caravan_run", "caravan_model_version");
     }

@@ -1,4 +1,4 @@
-package dev.caravan.system;
+package dev.caravan.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

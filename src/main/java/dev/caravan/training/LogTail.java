@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.training;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.caravan.system;
+package dev.caravan.serving;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
 
-import dev.caravan.serving.ServingLatency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
