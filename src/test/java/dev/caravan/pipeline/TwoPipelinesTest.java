@@ -40,7 +40,7 @@ import dev.caravan.testutil.MnistUploads;
 
 /**
  * Two pipelines on one Caravan: {@code mnist} from config/pipelines/mnist.yaml, and {@code fashion}, a second IDX
- * pipeline in a bucket of its own whose data is MNIST with every label mirrored (9 - digit), so that each model can
+ * pipeline with the built-in MLP in a bucket of its own whose data is MNIST with every label mirrored (9 - digit), so that each model can
  * only answer right if it was trained on its own pipeline's data. A drop under each prefix starts only that
  * pipeline's run; both models serve side by side over gRPC and REST; a failed run of one leaves the other serving.
  */
@@ -58,9 +58,9 @@ class TwoPipelinesTest {
         registry.add(fashion + "model", () -> "fashion");
         registry.add(fashion + "source.bucket", () -> FASHION.bucket());
         registry.add(fashion + "source.prefix", () -> FASHION.key());
-        registry.add(fashion + "trainer.builtin", () -> "mnist-cnn");
-        registry.add(fashion + "trainer.parameters.trainSteps", () -> "150");
-        registry.add(fashion + "trainer.parameters.batchSize", () -> "50");
+        registry.add(fashion + "trainer.builtin", () -> "mnist-mlp");
+        registry.add(fashion + "trainer.parameters.trainSteps", () -> "400");
+        registry.add(fashion + "trainer.parameters.batchSize", () -> "100");
         registry.add(fashion + "trainer.timeout", () -> "5m");
         registry.add(fashion + "gate.min", () -> "0.8");
     }
