@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.handler.NoUnboundElement
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
@@ -83,8 +84,9 @@ public class PipelineCatalog {
         }
         List<PipelineDefinition> definitions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        boolean kubernetes = environment.acceptsProfiles(Profiles.of("kubernetes"));
         files.forEach((name, file) -> {
-            PipelineRules rules = new PipelineRules(name);
+            PipelineRules rules = new PipelineRules(name, kubernetes);
             PipelineDefinition definition = rules.check(file);
             problems.addAll(rules.problems().stream().map(p -> where(environment, name) + ": " + p).toList());
             if (definition != null) {

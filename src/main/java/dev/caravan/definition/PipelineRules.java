@@ -35,10 +35,13 @@ final class PipelineRules {
     }
 
     private final String name;
+    private final boolean kubernetes;
     private final List<String> problems = new ArrayList<>();
 
-    PipelineRules(String name) {
+    /** Rules for the file of pipeline {@code name}; on {@code kubernetes} a trainer of the user's needs an image. */
+    PipelineRules(String name, boolean kubernetes) {
         this.name = name;
+        this.kubernetes = kubernetes;
     }
 
     List<String> problems() {
@@ -137,6 +140,10 @@ final class PipelineRules {
         if (trainer.isBuiltin() && trainer.imageName().isPresent()) {
             problem("trainer.image: a built-in trainer runs in Caravan's own image; remove image, or give a command"
                     + " that your image runs");
+        }
+        if (kubernetes && !trainer.isBuiltin() && trainer.imageName().isEmpty()) {
+            problem("trainer.image: missing; on the kubernetes runtime a trainer of your own runs as trainer.command in"
+                    + " the container image named here, e.g. image: registry.example/" + name + "-trainer:1");
         }
         if (trainer.timeout().isNegative() || trainer.timeout().isZero()) {
             problem("trainer.timeout: " + trainer.timeout() + " must be positive, e.g. 15m");

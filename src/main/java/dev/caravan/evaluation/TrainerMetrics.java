@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
+import dev.caravan.training.TrainerEnvironment;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -16,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class TrainerMetrics {
 
     /** The file's name in {@code TF_MODEL_DIR}. */
-    public static final String FILE = "metrics.json";
+    public static final String FILE = TrainerEnvironment.METRICS_FILE;
 
     private final ObjectStore store;
     private final ObjectMapper json = new ObjectMapper();

@@ -135,6 +135,18 @@ class PipelineCatalogTest {
     }
 
     @Test
+    void onKubernetesATrainerOfTheUsersNeedsAnImage() throws IOException {
+        write("fashion.yaml", FASHION.replace("  image: registry.example/fashion-trainer:1\n", ""));
+        StandardEnvironment environment = environmentFor(dir);
+        environment.setActiveProfiles("kubernetes");
+        new PipelineFiles().postProcessEnvironment(environment, null);
+
+        assertThatThrownBy(() -> new PipelineCatalog(environment))
+                .hasMessageContaining("fashion.yaml: trainer.image: missing; on the kubernetes runtime");
+        assertThat(catalogOf(dir).resolve("fashion").trainer().imageName()).isEmpty();
+    }
+
+    @Test
     void twoPipelinesServingOneModelAreRefused() throws IOException {
         write("a.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/a/\nmodel: same\n"));
         write("b.yaml", merge("source:\n  bucket: tfmnist\n  prefix: data/b/\nmodel: same\n"));
