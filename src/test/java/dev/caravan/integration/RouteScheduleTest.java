@@ -19,7 +19,7 @@ import dev.caravan.pipeline.RunStore;
 import dev.caravan.testutil.CaravanTestProperties;
 
 /**
- * routes/example-scheduled-retrain.camel.yaml: a quartz: route fires on Caravan's own scheduler - the same bean
+ * routes/examples/scheduled-retrain.camel.yaml, loaded beside the shipped routes: a quartz: route fires on Caravan's own scheduler - the same bean
  * and JDBC job store that {@code caravan schedule} uses - and each fire asks for a retrain on direct:caravan-retrain.
  */
 @SpringBootTest
@@ -28,7 +28,9 @@ class RouteScheduleTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         CaravanTestProperties.register(registry);
-        registry.add("caravan.integration.route-schedule.enabled", () -> "true");
+        registry.add("camel.main.routes-include-pattern",
+                () -> "file:" + System.getProperty("user.dir") + "/routes/*.yaml,file:" + System.getProperty("user.dir")
+                        + "/routes/examples/scheduled-retrain.camel.yaml");
         registry.add("caravan.integration.route-schedule.cron", () -> "0/2+*+*+*+*+?");
     }
 

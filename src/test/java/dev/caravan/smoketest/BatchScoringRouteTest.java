@@ -1,6 +1,7 @@
 package dev.caravan.smoketest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,7 +115,8 @@ class BatchScoringRouteTest {
                     MnistShape.COLUMNS) + "\n");
 
             assertThat(failed.matches(1, TimeUnit.MINUTES)).isTrue();
-            assertThat(INBOX.resolve(".failed/later.jsonl")).exists();
+            // The file component moves a failed file when the exchange completes, just after it failed.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(INBOX.resolve(".failed/later.jsonl")));
             assertThat(OUTBOX.resolve("later.jsonl")).doesNotExist();
         } finally {
             server.backend().serveDirectory(TestServer.MODEL, 1, server.modelDir());
