@@ -25,7 +25,6 @@ import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.storage.S3Location;
-import dev.caravan.testutil.FashionPipeline;
 import dev.caravan.testutil.Pipelines;
 
 /** The pipelines as a client sees them: where their data lands, how they train and gate, and what they serve. */
@@ -35,7 +34,7 @@ import dev.caravan.testutil.Pipelines;
 @ConfigurationPropertiesScan("dev.caravan")
 class PipelineControllerTest {
 
-    private static final PipelineCatalog TWO_PIPELINES = Pipelines.catalog(FashionPipeline.withMnist());
+    private static final PipelineCatalog TWO_PIPELINES = Pipelines.catalog(Pipelines.mnistAndFashion());
 
     @Autowired
     MockMvc mvc;

@@ -28,7 +28,6 @@ import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.pipeline.RetrainCoordinator.Admission;
 import dev.caravan.pipeline.RunOperations;
-import dev.caravan.testutil.FashionPipeline;
 import dev.caravan.testutil.Pipelines;
 
 /**
@@ -44,7 +43,7 @@ import dev.caravan.testutil.Pipelines;
 class RetrainRequestsRouteTest {
 
     private static final String RETRAIN = "direct:caravan-retrain";
-    private static final PipelineCatalog PIPELINES = Pipelines.catalog(FashionPipeline.withMnist());
+    private static final PipelineCatalog PIPELINES = Pipelines.catalog(Pipelines.mnistAndFashion());
 
     /** The route and the bean it calls; the run operations behind it are a mock. */
     @Configuration(proxyBeanMethods = false)

@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -31,6 +30,7 @@ import dev.caravan.smoketest.PredictClient;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
+import dev.caravan.testutil.PredictRequests;
 
 /**
  * A pipeline whose trainer is not Caravan's: a bash script (src/test/resources/dev/caravan/training/
@@ -126,13 +126,7 @@ class CommandTrainerPipelineTest {
         MnistData.Digits digits = MnistData.test(count);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            StringBuilder rows = new StringBuilder("[");
-            for (int row = 0; row < 28; row++) {
-                rows.append(row == 0 ? "" : ",")
-                        .append(Arrays.toString(Arrays.copyOfRange(digits.images()[i], row * 28, row * 28 + 28)));
-            }
-            lines.append("{\"instances\": [").append(rows).append("]], \"expected\": {\"classes\": [")
-                    .append(digits.labels()[i]).append("]}}\n");
+            lines.append(PredictRequests.sample(digits.images()[i], digits.labels()[i])).append('\n');
         }
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.zip.GZIPInputStream;
@@ -37,6 +36,7 @@ import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
+import dev.caravan.testutil.PredictRequests;
 
 /**
  * Two pipelines on one Caravan: {@code mnist} from config/pipelines/mnist.yaml, and {@code fashion}, a second IDX
@@ -139,12 +139,7 @@ class TwoPipelinesTest {
 
     private int restDigit(String model) throws IOException, InterruptedException {
         ServingEndpoint endpoint = serving.endpoint(model);
-        float[] pixels = MnistData.test(1).images()[0];
-        StringBuilder rows = new StringBuilder("[");
-        for (int row = 0; row < 28; row++) {
-            rows.append(row == 0 ? "" : ",").append(Arrays.toString(Arrays.copyOfRange(pixels, row * 28, row * 28 + 28)));
-        }
-        String body = "{\"instances\": [" + rows + "]]}";
+        String body = PredictRequests.image(MnistData.test(1).images()[0]).toString();
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://"
                         + endpoint.host() + ":" + endpoint.restPort() + "/v1/models/" + model + ":predict"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

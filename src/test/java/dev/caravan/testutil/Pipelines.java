@@ -31,6 +31,30 @@ public final class Pipelines {
         return settings;
     }
 
+    /**
+     * A second pipeline beside {@link #mnist()}: model {@code fashion}, its data in the same bucket under
+     * {@code data/fashion/}, trained by the built-in MLP, as a {@code config/pipelines/fashion.yaml} would define it.
+     */
+    public static Map<String, Object> fashion() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("caravan.pipelines.fashion.model", "fashion");
+        settings.put("caravan.pipelines.fashion.source.bucket", "tfmnist");
+        settings.put("caravan.pipelines.fashion.source.prefix", "data/fashion/");
+        settings.put("caravan.pipelines.fashion.trainer.builtin", "mnist-mlp");
+        settings.put("caravan.pipelines.fashion.trainer.parameters.trainSteps", "500");
+        settings.put("caravan.pipelines.fashion.trainer.parameters.batchSize", "100");
+        settings.put("caravan.pipelines.fashion.trainer.parameters.learningRate", "0.01");
+        settings.put("caravan.pipelines.fashion.gate.min", "0.8");
+        return settings;
+    }
+
+    /** The {@code mnist} and {@code fashion} pipelines' settings together. */
+    public static Map<String, Object> mnistAndFashion() {
+        Map<String, Object> settings = new LinkedHashMap<>(mnist());
+        settings.putAll(fashion());
+        return settings;
+    }
+
     /** A catalog of the pipelines these settings define. */
     public static PipelineCatalog catalog(Map<String, Object> settings) {
         StandardEnvironment environment = new StandardEnvironment();

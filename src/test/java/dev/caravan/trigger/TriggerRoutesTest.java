@@ -38,7 +38,7 @@ import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.system.PipelineMetrics;
 import dev.caravan.testutil.CaravanTestProperties;
-import dev.caravan.testutil.FashionPipeline;
+import dev.caravan.testutil.Pipelines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -80,7 +80,7 @@ class TriggerRoutesTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         registry.add("caravan.home", () -> CaravanTestProperties.newHome().toString());
-        FashionPipeline.settings().forEach((name, value) -> registry.add(name, () -> value));
+        Pipelines.fashion().forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @Autowired
