@@ -12,16 +12,17 @@ public sealed interface RunEvent {
     record RunStarted(String run, String model, String snapshot) implements RunEvent {
     }
 
-    record StepStarted(String run, String step) implements RunEvent {
+    record StepStarted(String run, String model, String step) implements RunEvent {
     }
 
-    record StepFinished(String run, String step, String status, Duration duration, String message) implements RunEvent {
+    record StepFinished(String run, String model, String step, String status, Duration duration, String message)
+            implements RunEvent {
     }
 
     record TrainingProgressed(String run, TrainingProgress progress) implements RunEvent {
     }
 
-    record RunFinished(String run, String status, String outcome, String message) implements RunEvent {
+    record RunFinished(String run, String model, String status, String outcome, String message) implements RunEvent {
     }
 
     record SmokeFailed(String run, String model, long version, String reason) implements RunEvent {

@@ -48,7 +48,8 @@ class RunLifecycle implements JobExecutionListener {
             registry.byRun(run.runName()).filter(v -> v.state() == ModelVersion.State.CANDIDATE)
                     .ifPresent(v -> registry.reject(v.model(), v.version(), "run " + run.runName() + " failed: " + message));
         }
-        events.publishEvent(new RunEvent.RunFinished(run.runName(), job.getStatus().name(), outcome, message));
+        events.publishEvent(new RunEvent.RunFinished(run.runName(), run.model(), job.getStatus().name(), outcome,
+                message));
     }
 
     private static String outcome(JobExecution job) {

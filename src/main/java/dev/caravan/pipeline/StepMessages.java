@@ -38,7 +38,8 @@ class StepMessages implements StepExecutionListener {
 
     @Override
     public void beforeStep(StepExecution step) {
-        events.publishEvent(new RunEvent.StepStarted(RunContext.of(step).runName(), step.getStepName()));
+        events.publishEvent(new RunEvent.StepStarted(RunContext.of(step).runName(), RunContext.of(step).model(),
+                step.getStepName()));
     }
 
     @Override
@@ -53,7 +54,8 @@ class StepMessages implements StepExecutionListener {
         LocalDateTime start = step.getStartTime() == null ? LocalDateTime.now() : step.getStartTime();
         String status = stopped ? "STOPPED"
                 : step.getFailureExceptions().isEmpty() ? step.getExitStatus().getExitCode() : "FAILED";
-        events.publishEvent(new RunEvent.StepFinished(RunContext.of(step).runName(), step.getStepName(), status,
+        RunContext run = RunContext.of(step);
+        events.publishEvent(new RunEvent.StepFinished(run.runName(), run.model(), step.getStepName(), status,
                 Duration.between(start, LocalDateTime.now()), of(step)));
         return null;
     }

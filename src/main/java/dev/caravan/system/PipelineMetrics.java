@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
- * The pipeline's metrics, exported with the others on {@code /actuator/prometheus}: runs by status and outcome,
- * step durations, and the trigger's lag from an upload's marker to the run's request.
+ * The pipelines' metrics, exported with the others on {@code /actuator/prometheus}: runs by model, status and
+ * outcome, step durations by model, and the trigger's lag from an upload's marker to the run's request.
  */
 @Component("pipelineMetrics")
 public class PipelineMetrics {
@@ -37,12 +37,13 @@ public class PipelineMetrics {
     @EventListener
     void on(RunEvent event) {
         if (event instanceof RunEvent.RunFinished finished) {
-            meters.counter("caravan.runs", "status", finished.status(),
+            meters.counter("caravan.runs", "model", finished.model(), "status", finished.status(),
                     "outcome", finished.outcome() == null ? "NONE" : finished.outcome()).increment();
         } else if (event instanceof RunEvent.StepFinished step) {
-            meters.timer("caravan.step.duration", "step", step.step(), "status", step.status()).record(step.duration());
-        } else if (event instanceof RunEvent.Skipped) {
-            meters.counter("caravan.runs.skipped").increment();
+            meters.timer("caravan.step.duration", "model", step.model(), "step", step.step(), "status", step.status())
+                    .record(step.duration());
+        } else if (event instanceof RunEvent.Skipped skipped) {
+            meters.counter("caravan.runs.skipped", "model", skipped.model()).increment();
         }
     }
 

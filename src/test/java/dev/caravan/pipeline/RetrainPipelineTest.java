@@ -258,7 +258,8 @@ class RetrainPipelineTest {
                 HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(readiness).contains("\"UP\"");
-        assertThat(metrics).contains("caravan_runs_total{outcome=\"PROMOTED\"", "caravan_step_duration_seconds_count{",
+        assertThat(metrics).contains("caravan_runs_total{model=\"mnist\",outcome=\"PROMOTED\"",
+                "caravan_step_duration_seconds_count{model=\"mnist\",",
                 "caravan_trigger_lag_seconds_count",
                 "caravan_serving_latency_seconds_count{api=\"grpc\",model=\"mnist\",outcome=\"ok\"}",
                 "caravan_serving_latency_seconds_bucket{api=\"grpc\",model=\"mnist\",outcome=\"ok\",le=\"0.001\"");
