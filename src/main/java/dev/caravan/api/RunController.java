@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import dev.caravan.pipeline.RetrainCoordinator;
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunQueries;
@@ -43,6 +45,10 @@ class RunController {
         }
     }
 
+    /** The statuses and outcomes a run can have, for filtering. */
+    private static final List<String> STATUSES = List.of("STARTED", "COMPLETED", "FAILED", "STOPPED", "PROMOTED",
+            "REJECTED");
+
     private final RunQueries queries;
     private final RunOperations operations;
     private final RunStore runs;
@@ -58,6 +64,10 @@ class RunController {
     @GetMapping
     List<Run> list(@RequestParam(required = false) String status, @RequestParam(required = false) String model,
                    @RequestParam(required = false) Duration since, @RequestParam(defaultValue = "100") int limit) {
+        if (status != null && !STATUSES.contains(status.toUpperCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("status '" + status + "' is not one a run can have; use one of "
+                    + String.join(", ", STATUSES) + " (a status, or an outcome of an ended run)");
+        }
         Instant after = since == null ? null : Instant.now().minus(since);
         return runs.list(status, model, after, Math.max(1, Math.min(limit, 10_000)));
     }
@@ -70,8 +80,8 @@ class RunController {
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
     RunOperations.Submission submit(@RequestBody(required = false) SubmitRequest request) {
-        return operations.submit(request == null ? null : request.pipeline(),
-                request == null ? Map.of() : request.settings(), "api");
+        return started(operations.submit(request == null ? null : request.pipeline(),
+                request == null ? Map.of() : request.settings(), "api"));
     }
 
     @PostMapping("/{name}/retry")
@@ -83,7 +93,18 @@ class RunController {
     @PostMapping("/{name}/resubmit")
     @ResponseStatus(HttpStatus.ACCEPTED)
     RunOperations.Submission resubmit(@PathVariable String name, @RequestBody(required = false) SubmitRequest request) {
-        return operations.resubmit(name, request == null ? Map.of() : request.settings(), "api resubmit of " + name);
+        return started(operations.resubmit(name, request == null ? Map.of() : request.settings(),
+                "api resubmit of " + name));
+    }
+
+    /** A request that started nothing, because its run completed before, is a conflict: 409 saying so. */
+    private static RunOperations.Submission started(RunOperations.Submission submission) {
+        if (submission.admission() == RetrainCoordinator.Admission.DONE) {
+            throw new IllegalStateException("run " + submission.run() + " already trained on snapshot "
+                    + submission.snapshot() + " with these settings, so nothing was started; upload new data, or change"
+                    + " a setting (-p trainSteps=2000)");
+        }
+        return submission;
     }
 
     /** Stops a run: 202 with what happens next; the run is STOPPED once its step lets go. */

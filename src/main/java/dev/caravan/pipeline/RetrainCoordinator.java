@@ -24,8 +24,11 @@ import jakarta.annotation.PreDestroy;
 @Service
 public class RetrainCoordinator {
 
-    /** What became of a request. */
-    public enum Admission { STARTED, QUEUED }
+    /**
+     * What became of a request: it started, it waits as the model's follow-up, or nothing started because a run
+     * already completed that very work (same model, snapshot and settings).
+     */
+    public enum Admission { STARTED, QUEUED, DONE }
 
     /** Where a run's request came from; recorded, not part of the run's identity. */
     static final String ORIGIN = "origin";

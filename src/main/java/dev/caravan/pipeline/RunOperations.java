@@ -2,6 +2,7 @@ package dev.caravan.pipeline;
 
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.springframework.batch.core.BatchStatus;
@@ -9,6 +10,7 @@ import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobParameters;
 import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 import dev.caravan.definition.PipelineCatalog;
@@ -35,9 +37,10 @@ public class RunOperations {
     private final RunStops stops;
     private final TrainingBackend training;
     private final PipelineCatalog pipelines;
+    private final ApplicationEventPublisher events;
 
     RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
-                  RunStops stops, TrainingBackend training, PipelineCatalog pipelines) {
+                  RunStops stops, TrainingBackend training, PipelineCatalog pipelines, ApplicationEventPublisher events) {
         this.snapshots = snapshots;
         this.coordinator = coordinator;
         this.runs = runs;
@@ -45,6 +48,7 @@ public class RunOperations {
         this.stops = stops;
         this.training = training;
         this.pipelines = pipelines;
+        this.events = events;
     }
 
     /**
@@ -72,10 +76,21 @@ public class RunOperations {
     public Submission submit(PipelineDefinition pipeline, Snapshot snapshot, Map<String, String> settings, String origin) {
         Map<String, String> checked = overrides(pipeline, settings);
         String model = pipeline.model();
+        String name = runName(pipeline, snapshot.hash(), checked);
+        Optional<Run> done = runs.find(name).filter(run -> "COMPLETED".equals(run.status()));
+        if (done.isPresent()) {
+            events.publishEvent(new RunEvent.Skipped(name, model, snapshot.hash(), "run " + name + " already trained"
+                    + " on snapshot " + snapshot.hash() + " with these settings (" + done.get().outcome() + ")"));
+            return new Submission(name, model, snapshot.hash(), snapshot.objectCount(), RetrainCoordinator.Admission.DONE);
+        }
         RetrainCoordinator.Admission admission = coordinator.submit(new RetrainRequest(model, snapshot.hash(), checked,
                 origin));
-        return new Submission(RetrainLauncher.runName(model, snapshot.hash(), checked), model, snapshot.hash(),
-                snapshot.objectCount(), admission);
+        return new Submission(name, model, snapshot.hash(), snapshot.objectCount(), admission);
+    }
+
+    /** The name of the run of {@code pipeline} on {@code snapshot} with these settings, whether it ran or not. */
+    public String runName(PipelineDefinition pipeline, String snapshot, Map<String, String> settings) {
+        return RetrainLauncher.runName(pipeline.model(), snapshot, overrides(pipeline, settings));
     }
 
     /** The settings that differ from the pipeline's own, checked and written plainly. */

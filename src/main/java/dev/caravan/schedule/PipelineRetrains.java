@@ -40,6 +40,11 @@ class PipelineRetrains implements Retrains {
     }
 
     @Override
+    public String runName(String model, Snapshot snapshot, Map<String, String> parameters) {
+        return operations.runName(pipelines.resolve(model), snapshot.hash(), parameters);
+    }
+
+    @Override
     public Snapshot freeze(String model) {
         return operations.freeze(pipelines.resolve(model));
     }

@@ -17,6 +17,9 @@ interface Retrains {
     /** The run of {@code model} that is going, if the runs table knows it yet. */
     Optional<String> running(String model);
 
+    /** The name the run of {@code model} on {@code snapshot} with {@code parameters} has, started or not. */
+    String runName(String model, Snapshot snapshot, Map<String, String> parameters);
+
     /** Freezes the data under the prefix of {@code model}'s pipeline now and records the snapshot. */
     Snapshot freeze(String model);
 

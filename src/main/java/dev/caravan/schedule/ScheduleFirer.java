@@ -71,9 +71,21 @@ final class ScheduleFirer {
             return fire.end(Outcome.SKIPPED, null, catchUp + "no new data: snapshot " + brief(snapshot.hash())
                     + " of " + snapshot.location() + " is the one run " + last.get().name() + " completed on");
         }
+        String run = retrains.runName(schedule.model(), snapshot, schedule.parameters());
+        if (schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE
+                && retrains.running(schedule.model()).filter(run::equals).isPresent()) {
+            // Replacing a run with itself would start the same work again from its first step, at every fire.
+            return fire.end(Outcome.SKIPPED, run, catchUp + "run " + run + " of this very data and these settings is "
+                    + "still going, so it goes on");
+        }
         String stopped = schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE ? stopGoingRun(schedule) : "";
         RunOperations.Submission submission = retrains.submit(schedule.model(), snapshot, schedule.parameters(),
                 "schedule " + schedule.name());
+        if (submission.admission() == Admission.DONE) {
+            return fire.end(Outcome.SKIPPED, submission.run(), catchUp + stopped + "no new work: run "
+                    + submission.run() + " already completed on snapshot " + brief(snapshot.hash())
+                    + " with these settings");
+        }
         return fire.end(Outcome.FIRED, submission.run(), catchUp + stopped
                 + admitted(schedule, submission.admission(), snapshot));
     }

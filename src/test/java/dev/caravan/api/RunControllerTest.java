@@ -106,6 +106,25 @@ class RunControllerTest {
     }
 
     @Test
+    void aSubmissionOfWorkThatCompletedBeforeIsAConflictNotStarted() throws Exception {
+        given(operations.submit(any(), anyMap(), anyString()))
+                .willReturn(new Submission(RUN, "mnist", "9b8a7c", 4, Admission.DONE));
+
+        mvc.perform(post("/api/runs").with(withToken()))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.detail").value(startsWith("run " + RUN + " already trained on snapshot 9b8a7c "
+                        + "with these settings, so nothing was started")));
+    }
+
+    @Test
+    void aStatusNoRunCanHaveIsABadRequestNamingTheOnesThereAre() throws Exception {
+        mvc.perform(get("/api/runs").param("status", "BOGUS"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value(startsWith("status 'BOGUS' is not one a run can have; use one of "
+                        + "STARTED, COMPLETED, FAILED, STOPPED, PROMOTED, REJECTED")));
+    }
+
+    @Test
     void aSubmissionWithoutABodyRetrainsTheOnlyPipelineAsConfigured() throws Exception {
         given(operations.submit(any(), anyMap(), anyString()))
                 .willReturn(new Submission(RUN, "mnist", "9b8a7c", 4, Admission.QUEUED));

@@ -21,6 +21,7 @@ final class FakeRetrains implements Retrains {
     final List<String> stopped = new ArrayList<>();
     RuntimeException stopFailure;
     boolean idle = true;
+    boolean done;
     String running;
     Snapshot data = data("etag-1");
     Run lastCompleted;
@@ -56,6 +57,11 @@ final class FakeRetrains implements Retrains {
     }
 
     @Override
+    public String runName(String model, Snapshot snapshot, Map<String, String> parameters) {
+        return RetrainLauncher.runName(model, snapshot.hash(), parameters);
+    }
+
+    @Override
     public Snapshot freeze(String model) {
         freezes++;
         if (freezeFailure != null) {
@@ -83,6 +89,6 @@ final class FakeRetrains implements Retrains {
         RetrainRequest request = new RetrainRequest(model, snapshot.hash(), parameters, origin);
         submitted.add(request);
         return new RunOperations.Submission(RetrainLauncher.runName(model, snapshot.hash(), parameters), model,
-                snapshot.hash(), snapshot.objectCount(), idle ? Admission.STARTED : Admission.QUEUED);
+                snapshot.hash(), snapshot.objectCount(), done ? Admission.DONE : idle ? Admission.STARTED : Admission.QUEUED);
     }
 }

@@ -102,6 +102,29 @@ class ScheduleFirerTest {
     }
 
     @Test
+    void replaceNeverReplacesARunWithItselfSoALongRunFinishes() {
+        Schedule schedule = nightly(ConcurrencyPolicy.REPLACE);
+        retrains.busyWith(retrains.runName("mnist", retrains.data, schedule.parameters()));
+
+        FireRecord fire = firer.fire(schedule, DUE, PREVIOUS);
+
+        assertThat(fire.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(fire.reason()).endsWith("of this very data and these settings is still going, so it goes on");
+        assertThat(retrains.stopped).isEmpty();
+        assertThat(retrains.submitted).isEmpty();
+    }
+
+    @Test
+    void workThatCompletedBeforeIsSkippedNotAnsweredAsFired() {
+        retrains.done = true;
+
+        FireRecord fire = firer.fire(nightly(ConcurrencyPolicy.ALLOW), DUE, PREVIOUS);
+
+        assertThat(fire.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(fire.reason()).startsWith("no new work: run " + fire.run() + " already completed on snapshot");
+    }
+
+    @Test
     void replaceWithNoNewDataLeavesTheRunGoingAlone() {
         retrains.busyWith("mnist-3f2a9c0d1e");
         retrains.lastCompleted = FakeRetrains.completedRun("mnist-0a1b2c3d4e", retrains.data);
