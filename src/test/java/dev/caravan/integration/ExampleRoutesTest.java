@@ -97,6 +97,33 @@ class ExampleRoutesTest {
     }
 
     @Test
+    @Order(2)
+    void theWebhookReadsTheBodyAsJsonWhateverItsContentTypeAndAnswersJson() throws Exception {
+        // curl -d sends its data as a form, and some clients send no Content-Type at all
+        for (String contentType : new String[] {"application/x-www-form-urlencoded", "text/plain", null}) {
+            HttpResponse<String> bad = post("Bearer " + TOKEN, "{\"epochs\": 3}", contentType);
+
+            assertThat(bad.statusCode()).as(contentType + ": " + bad.body()).isEqualTo(400);
+            assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                    .startsWith("application/problem+json"));
+            assertThat(json.readTree(bad.body()).path("detail").asText()).contains("unknown parameter 'epochs'");
+        }
+        assertThat(runs.list(10)).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void anUnknownPathIsAnsweredAsProblemJsonNotAnHtmlPage() throws Exception {
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/no/such/page")).header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(missing.body()).path("status").asInt()).isEqualTo(404);
+        assertThat(missing.body()).contains("/no/such/page");
+    }
+
+    @Test
     @Order(3)
     void theWebhookStartsARunAndTheNotifierPostsItsResult() throws Exception {
         HttpResponse<String> accepted = post("Bearer " + TOKEN, "{\"trainSteps\": 3}");
@@ -132,8 +159,15 @@ class ExampleRoutesTest {
     }
 
     private HttpResponse<String> post(String authorization, String body) throws Exception {
+        return post(authorization, body, "application/json");
+    }
+
+    private HttpResponse<String> post(String authorization, String body, String contentType) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hooks/retrain"))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
