@@ -31,7 +31,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * The REST API on Netty. The transport threads parse HTTP and JSON and queue predictions; the prediction thread
  * that runs one writes its response. A connection reads its next request only after answering the current one,
- * so responses keep their order.
+ * so responses keep their order. Bodies may be gzip or deflate compressed and are limited by {@link RestBodyLimit};
+ * every refusal, of the transport's or the API's, is a JSON {@code {"error": ...}}.
  */
 final class RestServer implements AutoCloseable {
 
@@ -53,8 +54,7 @@ final class RestServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             channel.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
-                                    new RestBodyLimit(),
-                                    new Handler(api));
+                                    new RestBodyLimit(), new Handler(api));
                         }
                     });
             return new RestServer(group, bootstrap.bind(new InetSocketAddress(host, port)).sync().channel());
