@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 /**
  * A REST predict body, parsed in one streaming pass: {@code {"instances": [...]}} (row format) or
@@ -21,8 +23,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
  */
 record JsonPredictRequest(String signatureName, boolean rows, Map<String, JsonTensor> named, JsonTensor unnamed) {
 
-    // Parsing the numbers is most of a request's work; the fast parser reads them several times faster.
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+    // Parsing the numbers is most of a request's work; the fast parser reads them several times faster. NaN, Infinity
+    // and -Infinity are numbers in TensorFlow Serving's JSON (and in Python's json.dumps); the dtype decides later.
+    private static final JsonFactory JSON = new JsonFactoryBuilder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
     static JsonPredictRequest parse(InputStream body) throws IOException {
         try (JsonParser parser = JSON.createParser(body)) {
@@ -37,7 +43,7 @@ record JsonPredictRequest(String signatureName, boolean rows, Map<String, JsonTe
                 String field = parser.currentName();
                 parser.nextToken();
                 switch (field) {
-                    case "signature_name" -> signature = parser.getValueAsString("");
+                    case "signature_name" -> signature = signatureName(parser);
                     case "instances" -> rows = instances(parser);
                     case "inputs" -> columns = inputs(parser);
                     default -> parser.skipChildren();
@@ -50,6 +56,15 @@ record JsonPredictRequest(String signatureName, boolean rows, Map<String, JsonTe
             JsonPredictRequest request = rows != null ? rows : columns;
             return new JsonPredictRequest(signature, request.rows, request.named, request.unnamed);
         }
+    }
+
+    private static String signatureName(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.VALUE_STRING) {
+            throw ServingError.invalidArgument("\"signature_name\" must be a string, as in \"serving_default\", not "
+                    + (parser.currentToken().isScalarValue() ? parser.getText()
+                    : parser.currentToken() == JsonToken.START_OBJECT ? "an object" : "a list"));
+        }
+        return parser.getText();
     }
 
     // Instances are stacked along a new first dimension: n instances of shape [28,28] make one [n,28,28] tensor.

@@ -14,9 +14,14 @@ import org.tensorflow.ndarray.buffer.ByteDataBuffer;
  */
 final class JsonTensor implements InputSource {
 
+    private static final long EXACT_IN_DOUBLE = 1L << 53;
+
     private final String alias;
     private TensorType type;
+    private final JsonValueKinds kinds = new JsonValueKinds();
     private double[] values = new double[1024];
+    // The integers themselves once one is beyond a double's 53 exact bits, for int64 inputs.
+    private long[] exact;
     private int count;
     private long[] shape = new long[8];
     private int rank = -1;
@@ -38,12 +43,18 @@ final class JsonTensor implements InputSource {
                 leaf(depth + 1);
             }
             dimension(depth, length);
-        } else if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+        } else if (token == JsonToken.VALUE_NUMBER_INT) {
             leaf(depth);
-            add(parser.getDoubleValue());
+            addInteger(parser);
+        } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            leaf(depth);
+            double value = parser.getDoubleValue();
+            kinds.decimal(parser, value);
+            add(value, 0);
         } else if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
             leaf(depth);
-            add(token == JsonToken.VALUE_TRUE ? 1 : 0);
+            kinds.bool();
+            add(token == JsonToken.VALUE_TRUE ? 1 : 0, 0);
         } else {
             throw ServingError.invalidArgument("input '" + alias + "' holds " + describe(parser)
                     + "; write tensors as numbers, booleans or nested lists of them");
@@ -72,11 +83,15 @@ final class JsonTensor implements InputSource {
     /** This tensor as {@code input}, whose dtype it takes, once its shape fits the signature. */
     InputSource checkedFor(TensorSpec input, ModelSignature signature) {
         input.checkInput(input.dtype(), shape(), signature.description());
-        return typed(TensorType.of(input.dtype(), "input '" + alias + "'"));
+        return typed(TensorType.of(input.dtype(), "input '" + input.alias() + "'"), input.alias());
     }
 
-    /** This tensor as values of {@code type}, which {@link #copyTo} writes. */
-    JsonTensor typed(TensorType type) {
+    /**
+     * This tensor as the input {@code input} of type {@code type}, which {@link #copyTo} writes, once each value
+     * converts exactly. The input's name is given, as an unnamed input ({@code "instances": [...]}) has none here.
+     */
+    JsonTensor typed(TensorType type, String input) {
+        kinds.check(type, input);
         this.type = type;
         return this;
     }
@@ -101,7 +116,7 @@ final class JsonTensor implements InputSource {
             case INT64 -> {
                 var longs = target.asLongs();
                 for (int i = 0; i < count; i++) {
-                    longs.setLong((long) values[i], offset + i);
+                    longs.setLong(exact != null ? exact[i] : (long) values[i], offset + i);
                 }
             }
             case UINT8, BOOL -> {
@@ -122,16 +137,39 @@ final class JsonTensor implements InputSource {
         }
     }
 
-    private void add(double value) {
+    private void addInteger(JsonParser parser) throws IOException {
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            double value = parser.getDoubleValue();
+            kinds.bigInteger(parser, value);
+            add(value, 0);
+            return;
+        }
+        long value = parser.getLongValue();
+        kinds.integer(value);
+        if (exact == null && Math.abs(value) > EXACT_IN_DOUBLE) {
+            exact = new long[values.length];
+            for (int i = 0; i < count; i++) {
+                exact[i] = (long) values[i];
+            }
+        }
+        add(value, value);
+    }
+
+    private void add(double value, long integer) {
         if (count == values.length) {
             values = Arrays.copyOf(values, count * 2);
+            exact = exact == null ? null : Arrays.copyOf(exact, count * 2);
+        }
+        if (exact != null) {
+            exact[count] = integer;
         }
         values[count++] = value;
     }
 
     private static String describe(JsonParser parser) throws IOException {
         return switch (parser.currentToken()) {
-            case START_OBJECT -> "an object (base64 {\"b64\": ...} strings are not supported by this server)";
+            case START_OBJECT -> "an object; base64 {\"b64\": ...} values are for DT_STRING inputs, which this server"
+                    + " does not take";
             case VALUE_STRING -> "the string \"" + parser.getText() + "\"";
             case VALUE_NULL -> "null";
             default -> String.valueOf(parser.currentToken());

@@ -73,7 +73,7 @@ public final class PredictRequestJson {
                             + new TreeSet<>(inputTypes.keySet()));
                 }
                 TensorType type = TensorType.of(dtype, "input '" + alias + "'");
-                request.putInputs(alias, proto(tensor.typed(type), type));
+                request.putInputs(alias, proto(tensor.typed(type, alias), type));
             });
         } catch (ServingError e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Int64Value;
@@ -38,9 +40,15 @@ import dev.caravan.serving.api.SignatureDefMap;
  */
 final class RestApi {
 
+    // Jackson's hints name parser settings ("enable JsonReadFeature.X to allow"), which a caller cannot change.
+    private static final Pattern PARSER_HINT = Pattern.compile(
+            ":? ?\\(?(enable `[^`]+` to allow|not recognized as one since Feature '[^']+' not enabled for parser"
+                    + "|, from `StreamReadConstraints\\.[^`]+`)\\)?");
     private static final Pattern ROUTE = Pattern.compile(
             "/v1/models/([^/:]+)(?:/versions/(\\d{1,18})|/labels/([^/:]+))?(?::([a-zA-Z]+)|/(metadata))?/?");
-    private static final JsonFactory JSON = new JsonFactory();
+    // Non-finite floats go out as the bare tokens NaN, Infinity and -Infinity, as TensorFlow Serving writes them.
+    private static final JsonFactory JSON = new JsonFactoryBuilder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .build();
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames()
             .includingDefaultValueFields();
@@ -53,8 +61,12 @@ final class RestApi {
         this.predictions = predictions;
     }
 
-    /** An HTTP status and a JSON body. */
-    record Response(int status, byte[] body) {
+    /** An HTTP status, a JSON body and, for a 405, the one method the path allows. */
+    record Response(int status, byte[] body, String allow) {
+
+        Response(int status, byte[] body) {
+            this(status, body, null);
+        }
     }
 
     /**
@@ -66,19 +78,21 @@ final class RestApi {
             Matcher route = ROUTE.matcher(path);
             if (!route.matches()) {
                 throw ServingError.notFound("no such resource: " + path + "; the API is /v1/models/{name}"
-                        + "[/versions/{version}][:predict | /metadata]");
+                        + "[/versions/{version} | /labels/{label}][:predict | /metadata]");
             }
             ModelSpec.Builder spec = spec(route);
             String verb = route.group(4);
+            String allowed = verb != null ? "POST" : "GET";
+            if (!allowed.equals(method)) {
+                return CompletableFuture.completedFuture(methodNotAllowed(method, path, allowed));
+            }
             if (verb != null) {
-                requireMethod("POST", method, path);
                 if (!"predict".equals(verb)) {
                     throw new ServingError(Code.UNIMPLEMENTED, "':" + verb + "' is not served "
                             + "here; this server answers ':predict'");
                 }
                 return predict(spec, body);
             }
-            requireMethod("GET", method, path);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             if (route.group(5) != null) {
                 metadata(spec.build(), out);
@@ -89,8 +103,7 @@ final class RestApi {
         } catch (ServingError e) {
             return CompletableFuture.completedFuture(error(e.httpStatus(), e.getMessage()));
         } catch (JsonProcessingException e) {
-            return CompletableFuture.completedFuture(error(400, "the request body is not valid JSON: "
-                    + e.getOriginalMessage()));
+            return CompletableFuture.completedFuture(error(400, notJson(e)));
         } catch (IOException e) {
             return CompletableFuture.completedFuture(error(500, "the model server cannot answer: " + e));
         }
@@ -109,6 +122,14 @@ final class RestApi {
         return new Response(status, out.toByteArray());
     }
 
+    private static String notJson(JsonProcessingException e) {
+        String problem = PARSER_HINT.matcher(e.getOriginalMessage()).replaceAll("");
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return "the request body is not valid JSON" + where + ": " + problem
+                + "; send a JSON object such as {\"instances\": [...]}";
+    }
+
     private CompletableFuture<Response> predict(ModelSpec.Builder spec, InputStream body) throws IOException {
         JsonPredictRequest request = JsonPredictRequest.parse(body);
         spec.setSignatureName(request.signatureName());
@@ -125,21 +146,27 @@ final class RestApi {
         return inputs;
     }
 
+    /** A predict response body: {@code predictions} in the row format, else {@code outputs}. */
+    static byte[] outputs(boolean rows, List<TensorSpec> fetches, List<OutputSlice> outputs) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            JsonOutputs.write(json, rows, fetches, outputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the outputs as JSON", e);
+        }
+        return out.toByteArray();
+    }
+
     private record JsonResponder(boolean rows, CompletableFuture<Response> answer) implements PredictionTask.Responder {
 
         @Override
         public void respond(LoadedModel model, ModelSignature signature, List<TensorSpec> fetches,
                             List<OutputSlice> outputs) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-                JsonOutputs.write(json, rows, fetches, outputs);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the outputs as JSON", e);
+            try {
+                answer.complete(new Response(200, outputs(rows, fetches, outputs)));
             } catch (ServingError e) {
                 fail(e);
-                return;
             }
-            answer.complete(new Response(200, out.toByteArray()));
         }
 
         @Override
@@ -177,10 +204,9 @@ final class RestApi {
         return spec;
     }
 
-    private static void requireMethod(String expected, String method, String path) {
-        if (!expected.equals(method)) {
-            throw new ServingError(Code.UNIMPLEMENTED, method + " " + path
-                    + " is not supported; use " + expected);
-        }
+    private static Response methodNotAllowed(String method, String path, String allowed) {
+        Response refusal = error(405, method + " " + path + " is not supported; use " + allowed
+                + ("POST".equals(allowed) ? " with a JSON body" : ""));
+        return new Response(refusal.status(), refusal.body(), allowed);
     }
 }

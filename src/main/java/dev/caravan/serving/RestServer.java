@@ -1,5 +1,6 @@
 package dev.caravan.serving;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +21,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -30,11 +31,10 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * The REST API on Netty. The transport threads parse HTTP and JSON and queue predictions; the prediction thread
  * that runs one writes its response. A connection reads its next request only after answering the current one,
- * so responses keep their order.
+ * so responses keep their order. Bodies may be gzip or deflate compressed and are limited by {@link RestBodyLimit};
+ * every refusal, of the transport's or the API's, is a JSON {@code {"error": ...}}.
  */
 final class RestServer implements AutoCloseable {
-
-    private static final int MAX_BODY = 64 * 1024 * 1024;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -53,8 +53,8 @@ final class RestServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                                    new Handler(api));
+                            channel.pipeline().addLast(new HttpServerCodec(), new HttpContentDecompressor(),
+                                    new RestBodyLimit(), new Handler(api));
                         }
                     });
             return new RestServer(group, bootstrap.bind(new InetSocketAddress(host, port)).sync().channel());
@@ -75,6 +75,18 @@ final class RestServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** An answer of {@link RestApi} as an HTTP response: its status, its JSON body. */
+    static FullHttpResponse httpResponse(HttpVersion version, RestApi.Response answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.wrappedBuffer(answer.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+        if (answer.allow() != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
+        }
+        return response;
+    }
+
     @ChannelHandler.Sharable
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -89,6 +101,17 @@ final class RestServer implements AutoCloseable {
             HttpVersion version = request.protocolVersion();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             context.channel().config().setAutoRead(false);
+            if (request.decoderResult().isFailure()) {
+                reply(context, version, false, RestApi.error(400, "the HTTP request cannot be read ("
+                        + request.decoderResult().cause().getMessage() + "); send an HTTP/1.1 request with a JSON body"));
+                return;
+            }
+            String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+            if (encoding != null && !HttpHeaderValues.IDENTITY.contentEqualsIgnoreCase(encoding.trim())) {
+                reply(context, version, keepAlive, RestApi.error(415, "Content-Encoding: " + encoding
+                        + " is not supported; send the JSON body uncompressed or with gzip or deflate"));
+                return;
+            }
             String path = new QueryStringDecoder(request.uri()).path();
             try {
                 api.handle(request.method().name(), path, new ByteBufInputStream(request.content()))
@@ -99,17 +122,25 @@ final class RestServer implements AutoCloseable {
             }
         }
 
+        // A failure outside a request's own handling; the connection's state is unknown, so it is answered and closed.
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            if (cause instanceof IOException || !context.channel().isActive()) {
+                context.close();
+                return;
+            }
+            reply(context, HttpVersion.HTTP_1_1, false, RestApi.error(500, "the model server failed: " + cause));
+        }
+
         private static void reply(ChannelHandlerContext context, HttpVersion version, boolean keepAlive,
                                   RestApi.Response answer) {
-            FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(answer.status()),
-                    Unpooled.wrappedBuffer(answer.body()));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+            FullHttpResponse response = httpResponse(version, answer);
             if (keepAlive) {
                 HttpUtil.setKeepAlive(response, true);
                 context.writeAndFlush(response);
                 context.channel().config().setAutoRead(true);
             } else {
+                HttpUtil.setKeepAlive(response, false);
                 context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
         }
