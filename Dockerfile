@@ -8,7 +8,7 @@ FROM eclipse-temurin:17-jre
 # Run history (H2) and caches go to CARAVAN_HOME; TensorFlow unpacks its native library (~650 MB) on first use.
 ENV CARAVAN_HOME=/var/lib/caravan \
     TF_CPP_MIN_LOG_LEVEL=2 \
-    JAVA_TOOL_OPTIONS="-Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"
+    JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"
 
 RUN useradd --system --uid 10001 --home-dir /var/lib/caravan --create-home caravan
 

@@ -7,5 +7,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -DskipTests package
 ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 export TF_CPP_MIN_LOG_LEVEL=2
-exec java -Xmx2g -XX:+UseParallelGC -Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED \
+exec java -Xmx2g -XX:+UseParallelGC \
   -cp "target/test-classes:target/caravan.jar:$(cat target/test-classpath.txt)" dev.caravan.bench.KubernetesBench "$@"

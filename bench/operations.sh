@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -DskipTests package
 export TF_CPP_MIN_LOG_LEVEL=2
-exec java -Xmx2g -XX:+UseParallelGC -Daws.requestChecksumCalculation=WHEN_REQUIRED -Daws.responseChecksumValidation=WHEN_REQUIRED \
+exec java -Xmx2g -XX:+UseParallelGC \
   -cp "target/test-classes:target/caravan.jar:target/lib/*" dev.caravan.bench.OperationsBench "$@"

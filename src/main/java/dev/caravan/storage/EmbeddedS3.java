@@ -12,7 +12,10 @@ import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
-/** An S3-compatible server in this JVM (s3proxy), storing objects as files below a folder. */
+/**
+ * An S3-compatible server in this JVM (s3proxy), storing objects as files below a folder. It takes what current SDKs
+ * and the aws cli send by default: aws-chunked bodies, signed or not, with a trailing checksum.
+ */
 public final class EmbeddedS3 implements AutoCloseable {
 
     private final S3Proxy proxy;
@@ -38,7 +41,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .overrides(properties)
                     .build(BlobStoreContext.class);
             S3Proxy proxy = S3Proxy.builder()
-                    .blobStore(context.getBlobStore())
+                    .blobStore(new RefusalRelayingBlobStore(context.getBlobStore()))
                     .endpoint(URI.create("http://" + host + ":" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
                     .ignoreUnknownHeaders(true)

@@ -12,8 +12,6 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -31,7 +29,7 @@ public final class ObjectStore implements AutoCloseable {
         this.s3 = s3;
     }
 
-    /** A path-style client for the given settings, with checksums only where S3 requires them (s3proxy rejects the rest). */
+    /** A path-style client for the given settings. */
     public static ObjectStore connect(S3Settings settings) {
         return new ObjectStore(client(settings));
     }
@@ -41,8 +39,6 @@ public final class ObjectStore implements AutoCloseable {
                 .endpointOverride(settings.endpoint())
                 .region(Region.of(settings.region()))
                 .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))

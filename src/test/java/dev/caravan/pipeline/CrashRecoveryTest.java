@@ -68,8 +68,7 @@ class CrashRecoveryTest {
 
     private static Process startInItsOwnJvm(Path home, List<String> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Daws.requestChecksumCalculation=WHEN_REQUIRED", "-Daws.responseChecksumValidation=WHEN_REQUIRED",
-                Caravan.class.getName(), "server", "--caravan.home=" + home, "--server.port=0",
+                "-Xmx1g", Caravan.class.getName(), "server", "--caravan.home=" + home, "--server.port=0",
                 "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0", "--caravan.trigger.poll-interval=200ms",
                 "--caravan.training.jvm-options=-Xmx768m -XX:+UseSerialGC"));
         command.addAll(settings);
