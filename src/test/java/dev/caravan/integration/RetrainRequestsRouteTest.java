@@ -46,7 +46,8 @@ class RetrainRequestsRouteTest {
     private static final PipelineCatalog PIPELINES = Pipelines.catalog(Pipelines.mnistAndFashion());
 
     /** The route and the bean it calls; the run operations behind it are a mock. */
-    @Configuration(proxyBeanMethods = false)
+    // Not a @Configuration: benchmarks run Caravan with the test classes on the class path, and its component scan
+    // must not find this context's beans.
     @ImportAutoConfiguration({CamelAutoConfiguration.class, JacksonAutoConfiguration.class})
     @Import(RetrainRequests.class)
     static class RetrainRequestsRoute {

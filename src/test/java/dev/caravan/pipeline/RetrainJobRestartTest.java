@@ -82,7 +82,8 @@ class RetrainJobRestartTest {
     private static final S3Location DATA = S3Location.parse("s3://tfmnist/data/mnist/");
 
     /** The real job, its listeners and H2 tables; every backend it drives is a stub. */
-    @Configuration(proxyBeanMethods = false)
+    // Not a @Configuration: benchmarks run Caravan with the test classes on the class path, and its component scan
+    // must not find this context's beans.
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
             JdbcTemplateAutoConfiguration.class, SqlInitializationAutoConfiguration.class,
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})

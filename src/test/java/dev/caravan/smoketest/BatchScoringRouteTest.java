@@ -140,7 +140,8 @@ class BatchScoringRouteTest {
     }
 
     /** Camel with the prediction-service route and the scoring steps, reaching the test's own model server. */
-    @Configuration(proxyBeanMethods = false)
+    // Not a @Configuration: benchmarks run Caravan with the test classes on the class path, and its component scan
+    // must not find this context's beans.
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     static class Beans {
 

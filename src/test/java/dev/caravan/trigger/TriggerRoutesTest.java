@@ -60,7 +60,8 @@ class TriggerRoutesTest {
     private static final S3Location FASHION_MARKER = S3Location.parse("s3://tfmnist/data/fashion/_SUCCESS");
 
     /** The trigger routes with the storage and idempotency wiring Caravan starts them with. */
-    @Configuration(proxyBeanMethods = false)
+    // Not a @Configuration: benchmarks run Caravan with the test classes on the class path, and its component scan
+    // must not find this context's beans.
     @ImportAutoConfiguration({CamelAutoConfiguration.class, DataSourceAutoConfiguration.class,
             DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
             SqlInitializationAutoConfiguration.class})
