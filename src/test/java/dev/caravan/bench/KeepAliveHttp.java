@@ -12,14 +12,14 @@ import java.nio.charset.StandardCharsets;
  * A minimal HTTP/1.1 client on one keep-alive connection, sending one prepared POST again and again. A benchmark
  * client this light leaves the CPU to the server being measured (java.net.http spends about as much per request).
  */
-final class KeepAliveHttp implements AutoCloseable {
+public final class KeepAliveHttp implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final byte[] request;
 
-    KeepAliveHttp(String host, int port, String path, byte[] body) throws IOException {
+    public KeepAliveHttp(String host, int port, String path, byte[] body) throws IOException {
         this.socket = new Socket(host, port);
         socket.setTcpNoDelay(true);
         this.out = socket.getOutputStream();
@@ -32,7 +32,7 @@ final class KeepAliveHttp implements AutoCloseable {
     }
 
     /** Sends the request and reads the whole response; returns the body, or throws unless the status is 200. */
-    byte[] post() throws IOException {
+    public byte[] post() throws IOException {
         out.write(request);
         out.flush();
         String status = line();

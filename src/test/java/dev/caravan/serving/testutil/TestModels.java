@@ -46,12 +46,25 @@ public final class TestModels {
      */
     public static Path exportMnist(Path dir) {
         SoftmaxRegression model = trainedLinear();
-        return export(dir, (tf, images) -> {
-            Operand<TFloat32> flat = tf.reshape(images, tf.constant(new long[] {-1, 784}));
-            Operand<TFloat32> weights = tf.withName("weights").variable(tf.constant(model.weights));
-            Operand<TFloat32> biases = tf.withName("biases").variable(tf.constant(model.biases));
-            return tf.math.add(tf.linalg.matMul(flat, weights), biases);
-        });
+        return exportLinear(dir, model.weights, model.biases);
+    }
+
+    /**
+     * The linear classifier of {@link #exportMnist} with its classes shifted by one: it answers 8 for a 7 and 0 for a
+     * 9, so a smoke test against it fails, while each call costs what a call to the good model costs.
+     */
+    public static Path exportMnistAnsweringWrong(Path dir) {
+        SoftmaxRegression model = trainedLinear();
+        float[][] weights = new float[model.weights.length][SoftmaxRegression.CLASSES];
+        float[] biases = new float[SoftmaxRegression.CLASSES];
+        for (int c = 0; c < SoftmaxRegression.CLASSES; c++) {
+            int from = (c + SoftmaxRegression.CLASSES - 1) % SoftmaxRegression.CLASSES;
+            biases[c] = model.biases[from];
+            for (int p = 0; p < weights.length; p++) {
+                weights[p][c] = model.weights[p][from];
+            }
+        }
+        return exportLinear(dir, weights, biases);
     }
 
     /**
@@ -93,6 +106,15 @@ public final class TestModels {
             labels[i] = sample ? digit.label() : train.labels()[from];
         }
         return new MnistData.Digits(images, labels);
+    }
+
+    private static Path exportLinear(Path dir, float[][] weights, float[] biases) {
+        return export(dir, (tf, images) -> {
+            Operand<TFloat32> flat = tf.reshape(images, tf.constant(new long[] {-1, 784}));
+            Operand<TFloat32> w = tf.withName("weights").variable(tf.constant(weights));
+            Operand<TFloat32> b = tf.withName("biases").variable(tf.constant(biases));
+            return tf.math.add(tf.linalg.matMul(flat, w), b);
+        });
     }
 
     private static Path export(Path dir, BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> network) {
