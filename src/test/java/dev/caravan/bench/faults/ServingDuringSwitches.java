@@ -28,7 +28,7 @@ public final class ServingDuringSwitches {
      * @param switching time of switches, in all rounds together
      * @param rounds    how many times a span at rest and a span of switches alternate: with several, other work on
      *                  the machine and the JIT compiler's late work weigh on both alike
-     * @param pause     how long each version serves before the next switch
+     * @param pause     how long a version that passed its smoke test serves before the next switch
      * @param minCycles switching cycles (four switches each) done in each round, even when its span is over sooner
      */
     public record Size(int grpcClients, int restClients, Duration warmUp, Duration atRest, Duration switching,

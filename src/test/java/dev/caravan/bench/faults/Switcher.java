@@ -44,7 +44,7 @@ final class Switcher {
     record Switches(int cycles, int switches, int failedSmokeTestsRolledBack, List<String> problems) {
     }
 
-    /** @param pause how long each version serves before the next switch */
+    /** @param pause how long a version that passed its smoke test serves before the next switch */
     Switcher(CaravanInstance caravan, ModelVersions versions, Duration pause) {
         this.operations = caravan.bean(ModelOperations.class);
         this.serving = caravan.bean(ServingBackend.class);
@@ -79,6 +79,7 @@ final class Switcher {
         return new Switches(cycles, switches, failedSmokeTests, List.copyOf(problems));
     }
 
+    // As in a run, each smoke test starts as soon as its version serves: a wrong version serves only while tested.
     private void cycle(int number) throws InterruptedException {
         long before = servedVersion();
         List<Long> others = versions.good().stream().filter(v -> v != before).toList();
@@ -87,6 +88,7 @@ final class Switcher {
         operations.promote(ModelVersions.MODEL, good, "run of cycle " + number);
         switched(good);
         expect(smokeTest(good).passed(), "the smoke test of good version " + good + " failed");
+        Thread.sleep(pause.toMillis());
 
         long wrong = versions.addWrong();
         operations.promote(ModelVersions.MODEL, wrong, "run of cycle " + number);
@@ -97,20 +99,20 @@ final class Switcher {
                 "smoke test failed: " + report.failureReason().orElse("answered wrong"));
         switched(good);
         failedSmokeTests++;
+        Thread.sleep(pause.toMillis());
 
         operations.rollBack(ModelVersions.MODEL, "the switches scenario");
         switched(before);
+        Thread.sleep(pause.toMillis());
     }
 
     private SmokeTestReport smokeTest(long version) {
         return smokeTest.run(ModelVersions.MODEL, version, samples, MIN_CORRECT);
     }
 
-    // Each version serves a while, so clients' requests meet every one of them and every kind of switch.
-    private void switched(long expected) throws InterruptedException {
+    private void switched(long expected) {
         switches++;
         expect(servedVersion() == expected, "version " + servedVersion() + " serves after a switch to " + expected);
-        Thread.sleep(pause.toMillis());
     }
 
     // The ten digits shipped with Caravan, each expected as its label: what an mnist pipeline's samples look like.
