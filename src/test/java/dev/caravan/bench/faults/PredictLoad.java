@@ -73,6 +73,8 @@ final class PredictLoad implements AutoCloseable {
         Tally tally = new Tally();
         tallies.add(tally);
         Thread thread = new Thread(() -> predictUntilStopped(name, call, tally), "switches-client-" + name);
+        // A client left running by a scenario that failed must not keep the JVM alive.
+        thread.setDaemon(true);
         threads.add(thread);
         thread.start();
     }

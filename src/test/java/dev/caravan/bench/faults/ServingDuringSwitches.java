@@ -33,6 +33,13 @@ public final class ServingDuringSwitches {
      */
     public record Size(int grpcClients, int restClients, Duration warmUp, Duration atRest, Duration switching,
                        int rounds, Duration pause, int minCycles) {
+
+        public Size {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("a scenario needs at least one round of rest and switches, not "
+                        + rounds);
+            }
+        }
     }
 
     /**
