@@ -1,5 +1,9 @@
 -- Caravan's own tables. Spring Batch keeps its tables (BATCH_*) beside them.
 
+-- Every commit reaches the database file before it returns: H2's default keeps the last 0.5 s of commits in memory,
+-- so a kill -9 lost runs that had been answered as queued or started. The setting is stored in the database.
+SET WRITE_DELAY 0;
+
 -- Camel's idempotent repository (camel-sql JdbcMessageIdRepository), with room for long object keys.
 CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
     processorName VARCHAR(255) NOT NULL,
@@ -9,6 +13,19 @@ CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
 );
 
 -- One row a retrain run: the job instance it is, the data it trains on and how it went.
+-- Uploads a quiet-period route has seen but not yet turned into a run (camel-sql JdbcAggregationRepository), so a
+-- restart in the quiet period loses none of them.
+CREATE TABLE IF NOT EXISTS caravan_quiet_uploads (
+    id VARCHAR(255) NOT NULL PRIMARY KEY,
+    exchange BLOB NOT NULL,
+    version BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS caravan_quiet_uploads_completed (
+    id VARCHAR(255) NOT NULL PRIMARY KEY,
+    exchange BLOB NOT NULL,
+    version BIGINT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS caravan_run (
     run_name VARCHAR(63) NOT NULL PRIMARY KEY,
     model VARCHAR(63) NOT NULL,
@@ -24,6 +41,10 @@ CREATE TABLE IF NOT EXISTS caravan_run (
     ended_at TIMESTAMP
 );
 CREATE INDEX IF NOT EXISTS caravan_run_created ON caravan_run (created_at);
+-- A run waiting behind its model's current run (status QUEUED) is a row too, with what it needs to start after a
+-- restart: the settings that differ from its pipeline's, and where its request came from.
+ALTER TABLE caravan_run ADD COLUMN IF NOT EXISTS settings VARCHAR(4000);
+ALTER TABLE caravan_run ADD COLUMN IF NOT EXISTS origin VARCHAR(1024);
 
 -- Training curves, as the trainer reported them.
 CREATE TABLE IF NOT EXISTS caravan_run_scalar (

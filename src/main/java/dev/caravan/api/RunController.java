@@ -46,8 +46,8 @@ class RunController {
     }
 
     /** The statuses and outcomes a run can have, for filtering. */
-    private static final List<String> STATUSES = List.of("STARTED", "COMPLETED", "FAILED", "STOPPED", "PROMOTED",
-            "REJECTED");
+    private static final List<String> STATUSES = List.of("QUEUED", "STARTED", "COMPLETED", "FAILED", "STOPPED",
+            "DROPPED", "PROMOTED", "REJECTED", "SUPERSEDED");
 
     private final RunQueries queries;
     private final RunOperations operations;

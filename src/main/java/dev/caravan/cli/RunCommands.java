@@ -124,8 +124,11 @@ final class RunCommands {
         }
         String run = submission.path("run").asText();
         if (output.format == Output.Format.table) {
-            out.printf("%s %s%n", run, "QUEUED".equals(submission.path("admission").asText())
-                    ? "waits for the run of " + submission.path("model").asText() + " that is going" : "started");
+            out.printf("%s %s%n", run, switch (submission.path("admission").asText()) {
+                case "QUEUED" -> "waits for the run of " + submission.path("model").asText() + " that is going";
+                case "RUNNING" -> "is running already";
+                default -> "started";
+            });
             out.flush();
         }
         return !watch ? 0 : "PROMOTED".equals(new RunWatch(api, out).follow(run)) ? 0 : 1;

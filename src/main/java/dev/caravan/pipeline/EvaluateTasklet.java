@@ -46,6 +46,7 @@ class EvaluateTasklet implements Tasklet {
         registry.recordAccuracy(run.model(), run.version(), value);
         Gate.Verdict verdict = gate.judge(value, registry.serving(run.model()));
         if (verdict.promote()) {
+            registry.passed(run.model(), run.version(), verdict.reason());
             StepMessages.say(chunk, verdict.reason() + ": promote version " + run.version());
         } else {
             registry.reject(run.model(), run.version(), verdict.reason());

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds, at start, the runs a crash interrupted (their executions still say they run, but nothing in this new
- * process runs them), records them as interrupted, and resumes each from the step it was in. A training that kept
+ * process runs them) and the runs that waited, and hands them to the coordinator before any trigger can: each
+ * interrupted run resumes from the step it was in, then each model's waiting run follows. A training that kept
  * running through the crash is adopted by the train step, not started again.
  */
 @Component
@@ -33,12 +34,13 @@ class InterruptedRuns implements SmartInitializingSingleton, ApplicationRunner {
     private final JobExplorer explorer;
     private final JobRepository repository;
     private final RetrainCoordinator coordinator;
-    private final List<JobParameters> interrupted = new ArrayList<>();
+    private final RunStore runs;
 
-    InterruptedRuns(JobExplorer explorer, JobRepository repository, RetrainCoordinator coordinator) {
+    InterruptedRuns(JobExplorer explorer, JobRepository repository, RetrainCoordinator coordinator, RunStore runs) {
         this.explorer = explorer;
         this.repository = repository;
         this.coordinator = coordinator;
+        this.runs = runs;
     }
 
     /**
@@ -47,19 +49,21 @@ class InterruptedRuns implements SmartInitializingSingleton, ApplicationRunner {
      */
     @Override
     public void afterSingletonsInstantiated() {
+        List<JobParameters> interrupted = new ArrayList<>();
         for (JobExecution execution : explorer.findRunningJobExecutions("retrain")) {
             markInterrupted(execution);
             interrupted.add(execution.getJobParameters());
+            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(execution.getJobParameters()));
         }
+        List<RunStore.Waiting> waiting = runs.waiting();
+        waiting.forEach(run -> log.info("Run {} of {} waited when Caravan stopped; it waits again", run.name(), run.model()));
+        coordinator.recover(interrupted, waiting);
     }
 
+    /** Once the application is up, lets the recovered runs, and everything asked for since, start. */
     @Override
     public void run(ApplicationArguments args) {
-        for (JobParameters parameters : interrupted) {
-            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(parameters));
-            coordinator.resume(parameters);
-        }
-        interrupted.clear();
+        coordinator.release();
     }
 
     private void markInterrupted(JobExecution execution) {

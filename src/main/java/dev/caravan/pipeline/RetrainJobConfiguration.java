@@ -58,6 +58,7 @@ class RetrainJobConfiguration {
                 .from(evaluate).on(EvaluateTasklet.REJECTED).end(EvaluateTasklet.REJECTED)
                 .from(evaluate).on("*").to(promote)
                 .from(promote).on("FAILED").fail()
+                .from(promote).on(PromoteTasklet.SUPERSEDED).end(PromoteTasklet.SUPERSEDED)
                 .from(promote).on("*").to(smokeTest)
                 .from(smokeTest).on("FAILED").fail()
                 .end()

@@ -5,7 +5,10 @@ import java.time.Instant;
 
 /**
  * A retrain run as users see it: its name, the model and data snapshot, where it stands, and what it produced.
- * {@code outcome} says how a finished run ended: PROMOTED, REJECTED (below the gate), FAILED or STOPPED (on request).
+ * {@code status} is QUEUED (waiting behind the model's run), STARTED, COMPLETED, FAILED, STOPPED, or DROPPED (it
+ * waited and will not start: replaced by a newer request, or stopped). {@code outcome} says how a finished run ended:
+ * PROMOTED, REJECTED (below the gate), SUPERSEDED (passed the gate, but the serving version was trained on newer
+ * data), FAILED or STOPPED (on request).
  */
 public record Run(
         String name,

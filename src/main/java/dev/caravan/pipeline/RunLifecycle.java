@@ -1,5 +1,7 @@
 package dev.caravan.pipeline;
 
+import java.util.Locale;
+
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobExecutionListener;
@@ -44,9 +46,11 @@ class RunLifecycle implements JobExecutionListener {
         String message = RetrainLauncher.summary(job);
         runs.ended(run.runName(), job.getStatus().name(), outcome, message);
         stops.clear(run.runName());
-        if (FAILED.equals(outcome)) {
+        if (FAILED.equals(outcome) || STOPPED.equals(outcome)) {
+            // A version whose run did not finish is no candidate; a retry of the run takes it up again.
             registry.byRun(run.runName()).filter(v -> v.state() == ModelVersion.State.CANDIDATE)
-                    .ifPresent(v -> registry.reject(v.model(), v.version(), "run " + run.runName() + " failed: " + message));
+                    .ifPresent(v -> registry.reject(v.model(), v.version(), "run " + run.runName() + " "
+                            + outcome.toLowerCase(Locale.ROOT) + ": " + message));
         }
         events.publishEvent(new RunEvent.RunFinished(run.runName(), run.model(), job.getStatus().name(), outcome,
                 message));
@@ -54,7 +58,8 @@ class RunLifecycle implements JobExecutionListener {
 
     private static String outcome(JobExecution job) {
         if (job.getStatus() == BatchStatus.COMPLETED) {
-            return REJECTED.equals(job.getExitStatus().getExitCode()) ? REJECTED : PROMOTED;
+            String exit = job.getExitStatus().getExitCode();
+            return REJECTED.equals(exit) || PromoteTasklet.SUPERSEDED.equals(exit) ? exit : PROMOTED;
         }
         if (job.getStatus() == BatchStatus.STOPPED) {
             return STOPPED;

@@ -139,7 +139,7 @@ public class RunOperations {
      * current step let finish. It can be retried from the step where it stopped.
      */
     public StopRequest stop(String name, String origin) {
-        if (coordinator.dropWaiting(name)) {
+        if (coordinator.dropWaiting(name, "stopped by " + origin + " before it started")) {
             return new StopRequest(name, "DROPPED", "run " + name + " was waiting behind the model's current run; it"
                     + " will not start");
         }

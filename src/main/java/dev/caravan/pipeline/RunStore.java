@@ -7,19 +7,33 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import dev.caravan.training.TrainingProgress;
 
-/** Runs and their training curves in H2, kept beside Spring Batch's own tables for fast listing. */
+/**
+ * Runs and their training curves in the database, kept beside Spring Batch's own tables for fast listing. A run's
+ * status is QUEUED (waiting behind its model's run), STARTED, COMPLETED, FAILED, STOPPED, or DROPPED (it waited and
+ * will not start). Every write commits before it returns.
+ */
 @Repository
 public class RunStore {
 
     private static final String COLUMNS = "run_name, model, snapshot, job_instance_id, job_execution_id, status, "
             + "outcome, message, model_version, created_at, started_at, ended_at";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
+    };
 
     private final JdbcTemplate jdbc;
 
@@ -38,6 +52,38 @@ public class RunStore {
                     + "created_at, started_at) VALUES (?, ?, ?, ?, ?, 'STARTED', ?, ?)",
                     name, model, snapshot, jobInstanceId, jobExecutionId, now, now);
         }
+    }
+
+    /**
+     * Records a run that waits behind its model's current run, with the settings and origin it needs to start after
+     * a restart. A run that exists already (a failed run asked to retry) keeps its row and waits again.
+     */
+    public void queued(String name, String model, String snapshot, Map<String, String> settings, String origin) {
+        Timestamp now = Timestamp.from(Instant.now());
+        String json = write(settings);
+        int updated = jdbc.update("UPDATE caravan_run SET status = 'QUEUED', outcome = NULL, message = NULL, "
+                + "ended_at = NULL, settings = ?, origin = ? WHERE run_name = ?", json, truncate(origin), name);
+        if (updated == 0) {
+            jdbc.update("INSERT INTO caravan_run (run_name, model, snapshot, status, settings, origin, created_at) "
+                    + "VALUES (?, ?, ?, 'QUEUED', ?, ?, ?)", name, model, snapshot, json, truncate(origin), now);
+        }
+    }
+
+    /** Ends a run that waited and will not start: replaced by a newer request, or stopped before it started. */
+    public void dropped(String name, String message) {
+        jdbc.update("UPDATE caravan_run SET status = 'DROPPED', message = ?, ended_at = ? WHERE run_name = ? "
+                + "AND status = 'QUEUED'", truncate(message), Timestamp.from(Instant.now()), name);
+    }
+
+    /** The runs that wait (status QUEUED), oldest first, as requests to start again. */
+    public List<Waiting> waiting() {
+        return jdbc.query("SELECT run_name, model, snapshot, settings, origin FROM caravan_run WHERE status = 'QUEUED' "
+                + "ORDER BY created_at, run_name", (rs, row) -> new Waiting(rs.getString("run_name"),
+                rs.getString("model"), rs.getString("snapshot"), read(rs.getString("settings")), rs.getString("origin")));
+    }
+
+    /** A run that waits: what it takes to ask for it again. */
+    public record Waiting(String name, String model, String snapshot, Map<String, String> settings, String origin) {
     }
 
     public void modelVersion(String name, long version) {
@@ -90,6 +136,22 @@ public class RunStore {
         return jdbc.query("SELECT step, loss, accuracy FROM caravan_run_scalar WHERE run_name = ? ORDER BY step",
                 (rs, row) -> new TrainingProgress(rs.getInt("step"), 0, rs.getDouble("loss"), rs.getDouble("accuracy")),
                 name);
+    }
+
+    private static String write(Map<String, String> settings) {
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(settings));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("settings are strings, always written as JSON", e);
+        }
+    }
+
+    private static Map<String, String> read(String settings) {
+        try {
+            return settings == null ? Map.of() : JSON.readValue(settings, SETTINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the settings of a waiting run are not the JSON Caravan wrote: " + settings, e);
+        }
     }
 
     private static String truncate(String message) {

@@ -59,6 +59,17 @@ public class ModelRegistry {
         return first("SELECT " + COLUMNS + " FROM caravan_model_version WHERE model = ? AND state = 'SERVING'", model);
     }
 
+    /**
+     * The serving version of {@code model} when it was trained on data frozen later than {@code snapshot}: a model of
+     * older data must not replace it automatically. Empty when the serving version's data is not newer, or when
+     * either snapshot was never recorded.
+     */
+    public Optional<ModelVersion> servingOnNewerData(String model, String snapshot) {
+        return first("SELECT " + COLUMNS + " FROM caravan_model_version v WHERE v.model = ? AND v.state = 'SERVING' "
+                + "AND (SELECT s.created_at FROM caravan_snapshot s WHERE s.hash = v.snapshot) "
+                + "> (SELECT s.created_at FROM caravan_snapshot s WHERE s.hash = ?)", model, snapshot);
+    }
+
     /** Every version of a model, newest first. */
     public List<ModelVersion> versions(String model) {
         return jdbc.query("SELECT " + COLUMNS + " FROM caravan_model_version WHERE model = ? ORDER BY version DESC",
@@ -84,6 +95,21 @@ public class ModelRegistry {
 
     public void recordAccuracy(String model, long version, double accuracy) {
         jdbc.update("UPDATE caravan_model_version SET accuracy = ? WHERE model = ? AND version = ?", accuracy, model, version);
+    }
+
+    /**
+     * Records that {@code version} passed its gate: a candidate again, also when an earlier attempt of its run failed
+     * or was stopped and turned it down.
+     */
+    public void passed(String model, long version, String reason) {
+        jdbc.update("UPDATE caravan_model_version SET state = 'CANDIDATE', reason = ? WHERE model = ? AND version = ? "
+                + "AND state IN ('CANDIDATE', 'REJECTED')", reason, model, version);
+    }
+
+    /** Records why a candidate that passed its gate was not promoted; it stays a candidate a person can promote. */
+    public void holdBack(String model, long version, String reason) {
+        jdbc.update("UPDATE caravan_model_version SET reason = ? WHERE model = ? AND version = ? AND state = 'CANDIDATE'",
+                reason, model, version);
     }
 
     public void reject(String model, long version, String reason) {

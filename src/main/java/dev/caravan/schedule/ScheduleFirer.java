@@ -114,6 +114,9 @@ final class ScheduleFirer {
         if (admission == Admission.STARTED) {
             return "started on " + data;
         }
+        if (admission == Admission.RUNNING) {
+            return "the run of " + data + " with these settings is going already";
+        }
         String going = retrains.running(schedule.model()).map(run -> "run " + run)
                 .orElse("the run of " + schedule.model() + " that is going");
         return schedule.concurrencyPolicy() == ConcurrencyPolicy.REPLACE

@@ -2,11 +2,17 @@ package dev.caravan.system;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
-/** The H2-backed idempotent repository the trigger routes use, so no upload triggers twice, also after a restart. */
+/**
+ * What the trigger routes remember in the database, so that a restart neither triggers an upload twice nor forgets
+ * one: the objects seen, and the uploads a quiet-period route waits on.
+ */
 @Configuration(proxyBeanMethods = false)
 class IdempotencyConfiguration {
 
@@ -14,6 +20,27 @@ class IdempotencyConfiguration {
     @Bean
     JdbcMessageIdRepository seenObjects(DataSource dataSource) {
         return repository(dataSource, "caravan-objects");
+    }
+
+    /**
+     * The uploads a quiet-period route has seen and waits on until their prefix is quiet. After a restart the wait
+     * starts again; an upload whose run could not be asked for is tried again (camel-sql recovery).
+     */
+    @Bean
+    JdbcAggregationRepository quietUploads(DataSource dataSource, PlatformTransactionManager transactions) {
+        JdbcAggregationRepository repository = new JdbcAggregationRepository(transactions, "caravan_quiet_uploads",
+                dataSource);
+        repository.setUseRecovery(true);
+        return repository;
+    }
+
+    /**
+     * Keeps the first exchange of an upload while more objects come: which object came last does not matter, and
+     * the kept exchange carries the version {@link JdbcAggregationRepository} checks when it stores it again.
+     */
+    @Bean
+    AggregationStrategy firstOfUpload() {
+        return (kept, next) -> kept == null ? next : kept;
     }
 
     private static JdbcMessageIdRepository repository(DataSource dataSource, String processorName) {

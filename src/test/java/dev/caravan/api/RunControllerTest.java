@@ -121,7 +121,7 @@ class RunControllerTest {
         mvc.perform(get("/api/runs").param("status", "BOGUS"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value(startsWith("status 'BOGUS' is not one a run can have; use one of "
-                        + "STARTED, COMPLETED, FAILED, STOPPED, PROMOTED, REJECTED")));
+                        + "QUEUED, STARTED, COMPLETED, FAILED, STOPPED, DROPPED, PROMOTED, REJECTED, SUPERSEDED")));
     }
 
     @Test

@@ -13,10 +13,10 @@ import dev.caravan.storage.EmbeddedS3;
  * Caravan's embedded S3 server in a process of its own, so that a benchmark's heap figures are Caravan's alone.
  * As a program: {@code S3Server DIR PORT ACCESS_KEY SECRET_KEY}; it serves until its standard input closes.
  */
-final class S3Server implements AutoCloseable {
+public final class S3Server implements AutoCloseable {
 
-    static final String ACCESS_KEY = "AKIDBENCH";
-    static final String SECRET_KEY = "benchmark-secret-key";
+    public static final String ACCESS_KEY = "AKIDBENCH";
+    public static final String SECRET_KEY = "benchmark-secret-key";
 
     private final Process process;
     private final int port;
@@ -35,7 +35,7 @@ final class S3Server implements AutoCloseable {
     }
 
     /** Starts the server in a child JVM on a free port, storing under {@code dir}, and waits until it listens. */
-    static S3Server start(Path dir) throws Exception {
+    public static S3Server start(Path dir) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -56,7 +56,7 @@ final class S3Server implements AutoCloseable {
         throw new IllegalStateException("the S3 server process did not listen on port " + port + " within 60 s");
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 

@@ -27,7 +27,8 @@ import dev.caravan.testutil.MnistUploads;
 
 /**
  * Caravan killed with SIGKILL while it trains: at the next start it finds the interrupted run, resumes it from the
- * train step, adopts the trainer process that kept running, and completes the run with one training.
+ * train step, adopts the trainer process that kept running, and completes the run with one training; the run that
+ * waited behind it runs next.
  */
 class CrashRecoveryTest {
 
@@ -37,7 +38,7 @@ class CrashRecoveryTest {
         int s3Port = freePort();
         List<String> settings = List.of("--caravan.s3.embedded.port=" + s3Port, "--caravan.pipelines.mnist.trainer.parameters.trainSteps=400",
                 "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8");
-        Process first = startInItsOwnJvm(home, settings);
+        Process first = startInItsOwnJvm(home, freePort(), settings);
         try {
             // given: a run whose trainer reports progress
             S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
@@ -66,9 +67,54 @@ class CrashRecoveryTest {
         }
     }
 
-    private static Process startInItsOwnJvm(Path home, List<String> settings) throws IOException {
+    @Test
+    void aRunWaitingBehindTheTrainingWhenCaravanIsKilledRunsAfterItOnTheNewerData() throws Exception {
+        Path home = CaravanTestProperties.newHome();
+        int s3Port = freePort();
+        int httpPort = freePort();
+        List<String> settings = List.of("--caravan.s3.embedded.port=" + s3Port, "--caravan.pipelines.mnist.trainer.parameters.trainSteps=300",
+                "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8");
+        Process first = startInItsOwnJvm(home, httpPort, settings);
+        S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
+        try (ObjectStore store = awaitS3(home, s3Port)) {
+            // given: upload A trains, and upload B, complete while A trains, waits behind it
+            MnistUploads.uploadAll(store, data);
+            MnistUploads.marker(store, data);
+            await().atMost(Duration.ofMinutes(2)).until(() -> trainerLog(home), log -> log != null
+                    && contains(log, "CARAVAN_PROGRESS"));
+            store.put(data.resolve("second-drop.txt"), "upload B".getBytes());
+            MnistUploads.marker(store, data);
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> queuedRuns(httpPort), runs -> runs.contains("\"mnist-"));
+
+            // when: Caravan dies at once, and starts again on the same home
+            first.destroyForcibly().waitFor();
+            try (CaravanInstance again = CaravanInstance.start(home, settings.toArray(String[]::new))) {
+
+                // then: A completes first, then B trains on the newer data and is the version that serves
+                List<Run> ended = again.awaitEndedRuns(2);
+                Run b = ended.get(0);
+                Run a = ended.get(1);
+                assertThat(a.outcome()).as(a.message()).isEqualTo("PROMOTED");
+                assertThat(b.outcome()).as(b.message()).isEqualTo("PROMOTED");
+                assertThat(b.startedAt()).isAfter(a.endedAt());
+                assertThat(b.modelVersion()).isGreaterThan(a.modelVersion());
+                assertThat(again.bean(dev.caravan.registry.ModelRegistry.class).serving("mnist").orElseThrow().version())
+                        .isEqualTo(b.modelVersion());
+            }
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+
+    private static String queuedRuns(int httpPort) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/api/runs?status=QUEUED")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static Process startInItsOwnJvm(Path home, int httpPort, List<String> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", Caravan.class.getName(), "server", "--caravan.home=" + home, "--server.port=0",
+                "-Xmx1g", Caravan.class.getName(), "server", "--caravan.home=" + home, "--server.port=" + httpPort,
                 "--caravan.serving.grpc-port=0", "--caravan.serving.rest-port=0", "--caravan.trigger.poll-interval=200ms",
                 "--caravan.training.jvm-options=-Xmx768m -XX:+UseSerialGC"));
         command.addAll(settings);

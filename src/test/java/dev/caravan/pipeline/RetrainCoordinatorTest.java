@@ -16,10 +16,15 @@ import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobInstance;
 import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.job.SimpleJob;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 
 /**
  * One retrain per model at a time: requests that arrive during a run coalesce into one follow-up on the newest
- * snapshot. The job launcher here blocks until the test lets the "run" end, so arrivals during a run are exact.
+ * snapshot. Every request is a run in the database before it is answered, so a crash loses none. The job launcher
+ * here blocks until the test lets the "run" end, so arrivals during a run are exact.
  */
 class RetrainCoordinatorTest {
 
@@ -38,13 +43,16 @@ class RetrainCoordinatorTest {
         }
         return new JobExecution(new JobInstance(1L, job.getName()), parameters);
     };
-    private final RetrainCoordinator coordinator = new RetrainCoordinator(
-            new RetrainLauncher(blockingLauncher, null, new SimpleJob("retrain"), event -> { }), event -> { });
+    private final EmbeddedDatabase database = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
+            .generateUniqueName(true).addScript("classpath:schema-caravan.sql").build();
+    private final RunStore runs = new RunStore(new JdbcTemplate(database));
+    private RetrainCoordinator coordinator = started();
 
     @AfterEach
     void stop() {
         runsToEnd.forEach(CountDownLatch::countDown);
         coordinator.stop();
+        database.shutdown();
     }
 
     @Test
@@ -67,6 +75,88 @@ class RetrainCoordinatorTest {
     }
 
     @Test
+    void everyRequestIsRecordedBeforeItIsAnsweredAndAReplacedFollowUpSaysByWhich() {
+        submit("mnist", "s1");
+        submit("mnist", "s2");
+        assertThat(runs.find(name("s1")).orElseThrow().status()).isIn("QUEUED", "STARTED");
+        assertThat(runs.find(name("s2")).orElseThrow().status()).isEqualTo("QUEUED");
+
+        submit("mnist", "s3");
+
+        Run replaced = runs.find(name("s2")).orElseThrow();
+        assertThat(replaced.status()).isEqualTo("DROPPED");
+        assertThat(replaced.message()).contains("replaced by run " + name("s3"));
+        assertThat(replaced.endedAt()).isNotNull();
+        assertThat(runs.waiting()).extracting(RunStore.Waiting::name).contains(name("s3"));
+    }
+
+    @Test
+    void theSameRunAskedForAgainWhileItGoesIsNotQueuedBehindItself() {
+        submit("mnist", "s1");
+        await().until(() -> launched.size() == 1);
+
+        assertThat(submit("mnist", "s1")).isEqualTo(RetrainCoordinator.Admission.RUNNING);
+        runsToEnd.get(0).countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.idle("mnist"));
+        assertThat(launched).containsExactly("s1");
+    }
+
+    @Test
+    void afterACrashTheInterruptedRunGoesFirstThenTheFollowUpThatWaitedThenNewerRequests() {
+        submit("mnist", "s1");
+        submit("mnist", "s2");
+        await().until(() -> launched.size() == 1);
+        coordinator.stop(); // the process dies: only the database remains
+        launched.clear();
+        runsToEnd.forEach(CountDownLatch::countDown);
+        runsToEnd.clear();
+
+        coordinator = new RetrainCoordinator(launcher(), runs, event -> { });
+        // a trigger of the new process comes before the recovered runs are handed back
+        assertThat(submit("fashion", "f1")).isEqualTo(RetrainCoordinator.Admission.QUEUED);
+        coordinator.recover(List.of(RetrainLauncher.parameters("mnist", "s1", Map.of())), runs.waiting());
+        assertThat(submit("mnist", "s1")).isEqualTo(RetrainCoordinator.Admission.QUEUED);
+        assertThat(launched).isEmpty();
+        coordinator.release();
+
+        await().until(() -> launched.size() == 2);
+        assertThat(launched).containsExactlyInAnyOrder("s1", "f1");
+        runsToEnd.forEach(CountDownLatch::countDown);
+        await().until(() -> launched.size() == 3);
+        assertThat(launched.get(2)).isEqualTo("s2");
+    }
+
+    @Test
+    void nothingStartsBeforeRelease() {
+        RetrainCoordinator held = new RetrainCoordinator(launcher(), runs, event -> { });
+        try {
+            assertThat(held.submit(new RetrainRequest("mnist", "s1", Map.of(), "test")))
+                    .isEqualTo(RetrainCoordinator.Admission.QUEUED);
+            assertThat(runs.find(name("s1")).orElseThrow().status()).isEqualTo("QUEUED");
+            assertThat(launched).isEmpty();
+
+            held.release();
+            await().until(() -> launched.size() == 1);
+        } finally {
+            held.stop();
+        }
+    }
+
+    private RetrainCoordinator started() {
+        RetrainCoordinator started = new RetrainCoordinator(launcher(), runs, event -> { });
+        started.release();
+        return started;
+    }
+
+    private RetrainLauncher launcher() {
+        return new RetrainLauncher(blockingLauncher, null, new SimpleJob("retrain"), event -> { });
+    }
+
+    private static String name(String snapshot) {
+        return RetrainLauncher.runName("mnist", snapshot);
+    }
+
+    @Test
     void modelsRetrainIndependently() {
         submit("mnist", "a1");
         submit("fashion", "b1");
@@ -76,6 +166,10 @@ class RetrainCoordinatorTest {
     }
 
     private RetrainCoordinator.Admission submit(String model, String snapshot) {
+        return submit(coordinator, model, snapshot);
+    }
+
+    private static RetrainCoordinator.Admission submit(RetrainCoordinator coordinator, String model, String snapshot) {
         return coordinator.submit(new RetrainRequest(model, snapshot, Map.of(), "test"));
     }
 }

@@ -28,20 +28,24 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import picocli.CommandLine;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
 import dev.caravan.cli.CaravanCommand;
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.smoketest.PredictClient;
 import dev.caravan.smoketest.SampleDigits;
+import dev.caravan.snapshot.Snapshot;
+import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
 import dev.caravan.testutil.RecordedRunEvents;
-import picocli.CommandLine;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The whole local pipeline through its real parts: an upload with the AWS SDK into the embedded S3 server, the
@@ -61,6 +65,8 @@ class RetrainPipelineTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         home = CaravanTestProperties.register(registry);
+        // Versions here are judged by the gate's minimum alone; how a new version compares is GateTest's concern.
+        registry.add("caravan.pipelines.mnist.gate.tolerance", () -> "1");
     }
 
     @Autowired
@@ -89,6 +95,15 @@ class RetrainPipelineTest {
 
     @Autowired
     RecordedRunEvents events;
+
+    @Autowired
+    SnapshotStore snapshots;
+
+    @Autowired
+    RunOperations operations;
+
+    @Autowired
+    PipelineCatalog pipelines;
 
     @LocalServerPort
     int httpPort;
@@ -291,9 +306,46 @@ class RetrainPipelineTest {
         assertThat(queries.get(going).orElseThrow().steps()).extracting(StepView::name).containsExactly(
                 "prepare", "validateData", "tensorboard", "train");
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator.idle("mnist"));
-        assertThat(runs.find(waiting)).isEmpty();
+        Run never = runs.find(waiting).orElseThrow();
+        assertThat(never.status()).isEqualTo("DROPPED");
+        assertThat(never.message()).isEqualTo("stopped by a request through the API before it started");
+        assertThat(registry.byRun(going).orElseThrow().state()).as("the version of a stopped run is no candidate")
+                .isEqualTo(ModelVersion.State.REJECTED);
         assertThat(serving.servingVersion("mnist")).hasValue(4);
         assertThat(cli("stop", going)).contains("run " + going + " is not going (STOPPED STOPPED)");
+    }
+
+    @Test
+    @Order(12)
+    void aModelOfOlderDataIsNotPromotedOverOneOfNewerData() throws Exception {
+        // given: a run on today's data, stopped while it trains; then newer data trains and serves
+        Snapshot older = operations.freeze(pipelines.resolve("mnist"));
+        String late = operations.submit(pipelines.resolve("mnist"), older, Map.of("trainSteps", "152"), "test").run();
+        await().atMost(RUN_TIMEOUT).until(() -> queries.get(late).orElseThrow().steps().stream()
+                .anyMatch(step -> step.name().equals("train")));
+        operations.stop(late, "test");
+        await().atMost(RUN_TIMEOUT).until(() -> runs.find(late).orElseThrow().endedAt() != null);
+        store.put(data.resolve("notes.txt"), "the second drop".getBytes());
+        MnistUploads.marker(store, data);
+        Run newer = await().atMost(RUN_TIMEOUT).until(() -> runs.list(1).get(0),
+                run -> run.endedAt() != null && !run.snapshot().equals(older.hash()));
+        assertThat(newer.outcome()).as(newer.message()).isEqualTo("PROMOTED");
+
+        // when: the run on the older data goes on and passes its gate after that
+        operations.retry(late);
+        Run superseded = await().atMost(RUN_TIMEOUT).until(() -> runs.find(late).orElseThrow(),
+                run -> run.endedAt() != null && !"QUEUED".equals(run.status()));
+
+        // then: it is kept as a candidate, the newer version goes on serving, and a person may still promote it
+        assertThat(superseded.outcome()).as(superseded.message()).isEqualTo("SUPERSEDED");
+        assertThat(superseded.status()).isEqualTo("COMPLETED");
+        assertThat(superseded.message()).contains("version " + newer.modelVersion() + " serves, trained on newer data",
+                "'caravan promote mnist " + superseded.modelVersion() + "' serves it anyway");
+        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(newer.modelVersion());
+        assertThat(registry.find("mnist", superseded.modelVersion()).orElseThrow().state())
+                .isEqualTo(ModelVersion.State.CANDIDATE);
+        cli("promote", "mnist", String.valueOf(superseded.modelVersion()));
+        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(superseded.modelVersion());
     }
 
     private static String runOf(String submission) throws java.io.IOException {

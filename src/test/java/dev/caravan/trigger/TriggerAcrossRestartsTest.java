@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
 import dev.caravan.pipeline.Run;
@@ -41,6 +42,31 @@ class TriggerAcrossRestartsTest {
                 // then: the snapshot is recognised as trained, and no second run starts
                 await().atMost(Duration.ofMinutes(1)).until(() -> !caravan.events().of(RunEvent.Skipped.class).isEmpty());
                 assertThat(caravan.runs()).hasSize(1);
+            }
+        } finally {
+            FileSystemUtils.deleteRecursively(home.toFile());
+        }
+    }
+
+    @Test
+    void anUploadSeenInItsQuietPeriodIsNotForgottenByARestart() {
+        Path home = CaravanTestProperties.newHome();
+        try {
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.pipelines.mnist.source.quiet-period=30s")) {
+                // given: objects seen by the quiet-period route, whose prefix has not been quiet long enough
+                for (int i = 0; i < 20; i++) {
+                    caravan.store().put(data.resolve("part-" + i + ".bin"), new byte[] {(byte) i});
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> caravan.bean(JdbcTemplate.class).queryForObject(
+                        "SELECT COUNT(*) FROM caravan_quiet_uploads", Integer.class) == 1);
+                // when: Caravan stops before the quiet period ends
+            }
+            try (CaravanInstance caravan = CaravanInstance.start(home, "--caravan.pipelines.mnist.source.quiet-period=2s")) {
+
+                // then: the upload becomes a run after the restart, though its objects were already seen
+                List<Run> runs = caravan.awaitEndedRuns(1);
+                assertThat(runs).hasSize(1);
+                assertThat(runs.get(0).message()).startsWith("validateData: s3://tfmnist/data/mnist/train-images-idx3-ubyte");
             }
         } finally {
             FileSystemUtils.deleteRecursively(home.toFile());
