@@ -49,6 +49,7 @@ class RetrainJobConfiguration {
                 .start(prepare).on("FAILED").fail()
                 .from(prepare).on("*").to(validateData)
                 .from(validateData).on("FAILED").fail()
+                .from(validateData).on(PromoteTasklet.SUPERSEDED).end(PromoteTasklet.SUPERSEDED)
                 .from(validateData).on("*").to(tensorboard)
                 .from(tensorboard).on("FAILED").fail()
                 .from(tensorboard).on("*").to(train)
@@ -71,8 +72,9 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step validateData(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines) {
-        return step("validateData", new ValidateDataTasklet(snapshots, validation, pipelines));
+    Step validateData(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines,
+                      ModelRegistry registry) {
+        return step("validateData", new ValidateDataTasklet(snapshots, validation, pipelines, registry));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -8,23 +9,29 @@ import org.springframework.batch.repeat.RepeatStatus;
 import dev.caravan.data.DataValidation;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
+import dev.caravan.registry.ModelRegistry;
 import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * Checks that the data is still the snapshot the run was triggered for, then validates it as the pipeline says. A
- * problem fails the run here, naming the object and what is wrong, before anything is trained or served.
+ * problem fails the run here, naming the object and what is wrong, before anything is trained or served. Data that
+ * changed since the trigger is a newer upload: the run ends SUPERSEDED, untrained, and the newer upload's own run
+ * trains it.
  */
 class ValidateDataTasklet implements Tasklet {
 
     private final SnapshotStore snapshots;
     private final DataValidation validation;
     private final PipelineCatalog pipelines;
+    private final ModelRegistry registry;
 
-    ValidateDataTasklet(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines) {
+    ValidateDataTasklet(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines,
+                        ModelRegistry registry) {
         this.snapshots = snapshots;
         this.validation = validation;
         this.pipelines = pipelines;
+        this.registry = registry;
     }
 
     @Override
@@ -34,9 +41,13 @@ class ValidateDataTasklet implements Tasklet {
         String marker = pipeline.source().marker();
         Snapshot now = snapshots.freeze(run.dataDir(), marker);
         if (!now.hash().equals(run.snapshot())) {
-            throw new IllegalStateException("the data under " + run.dataDir() + " changed since this run was triggered "
-                    + "(snapshot " + run.snapshot() + ", now " + now.hash() + "); the newer upload triggers its own run "
-                    + "when its " + marker + " marker arrives");
+            String reason = "the data under " + run.dataDir() + " changed since this run was triggered (snapshot "
+                    + run.snapshot() + ", now " + now.hash() + "), so it is not trained; the newer upload trains in a"
+                    + " run of its own once it is complete";
+            registry.reject(run.model(), run.version(), reason);
+            StepMessages.say(chunk, "not trained: " + reason);
+            contribution.setExitStatus(new ExitStatus(PromoteTasklet.SUPERSEDED, reason));
+            return RepeatStatus.FINISHED;
         }
         StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
         return RepeatStatus.FINISHED;
