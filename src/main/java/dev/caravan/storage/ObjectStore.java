@@ -71,7 +71,8 @@ public final class ObjectStore implements AutoCloseable {
     public Iterable<S3Object> listing(S3Location prefix) {
         Iterable<S3Object> pages = s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key())).contents();
         return () -> new Iterator<>() {
-            private final Iterator<S3Object> objects = pages.iterator();
+            // Asking for the iterator already fetches the first page.
+            private final Iterator<S3Object> objects = call("ListObjectsV2", prefix, pages::iterator);
 
             @Override
             public boolean hasNext() {

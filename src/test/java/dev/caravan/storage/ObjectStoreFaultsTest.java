@@ -74,8 +74,8 @@ class ObjectStoreFaultsTest {
     void a500OnUploadFailsNamingPutObject() {
         proxy.inject(Fault.ERROR_500, FaultyS3Proxy.Match.of("PUT", "/faults/"));
 
-        assertThatThrownBy(() -> store.put(OBJECT.resolve("x"), new byte[] {1}))
-                .hasMessageContaining("failed PutObject s3://faults/data/object.txt/x after 3 attempts: 500 InternalError");
+        assertThatThrownBy(() -> store.put(S3Location.parse("s3://faults/data/other.txt"), new byte[] {1}))
+                .hasMessageContaining("failed PutObject s3://faults/data/other.txt after 3 attempts: 500 InternalError");
     }
 
     @Test
@@ -88,6 +88,6 @@ class ObjectStoreFaultsTest {
 
     @Test
     void aMissingObjectIsAnAnswerNotAFault() {
-        assertThatThrownBy(() -> store.read(OBJECT.resolve("missing"))).isInstanceOf(NoSuchKeyException.class);
+        assertThatThrownBy(() -> store.read(S3Location.parse("s3://faults/data/missing.txt"))).isInstanceOf(NoSuchKeyException.class);
     }
 }
