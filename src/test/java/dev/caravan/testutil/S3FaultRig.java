@@ -1,12 +1,11 @@
 package dev.caravan.testutil;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -155,11 +154,25 @@ public final class S3FaultRig implements AutoCloseable {
         return caravan.bean(RunOperations.class);
     }
 
-    /** The run once it has ended in an execution other than {@code previousExecution}. */
+    /**
+     * The run once it has ended in an execution other than {@code previousExecution}. A plain poll, not Awaitility:
+     * {@code bench/faults.sh} runs this on the runtime class path, which holds no test libraries.
+     */
     private Run awaitEnd(String name, Long previousExecution) {
-        return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                .until(() -> caravan.runs().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null),
-                        r -> r != null && r.endedAt() != null && !java.util.Objects.equals(r.jobExecutionId(), previousExecution));
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            Run run = caravan.runs().stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+            if (run != null && run.endedAt() != null && !Objects.equals(run.jobExecutionId(), previousExecution)) {
+                return run;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for run " + name, e);
+            }
+        }
+        throw new IllegalStateException("run " + name + " did not end within 5 minutes");
     }
 
     private static String[] concat(String[] a, String[] b) {

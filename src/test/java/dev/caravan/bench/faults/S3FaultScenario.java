@@ -36,7 +36,7 @@ public final class S3FaultScenario {
         int attempts = S3Settings.DEFAULT_MAX_ATTEMPTS;
         Figures figures = new Figures("s3: S3 unreachable, slow, 500 or 503 during each step (max-attempts " + attempts + ")");
         Path home = Files.createTempDirectory("caravan-s3-faults-");
-        try (S3FaultRig rig = S3FaultRig.start(home, attempts, "--caravan.pipelines.mnist.trainer.parameters.trainSteps=20")) {
+        try (S3FaultRig rig = S3FaultRig.start(home, attempts, "--logging.pattern.console=")) {
             for (String step : STEPS) {
                 Predicate<Request> reads = step.equals("promote") ? S3FaultRig.EXPORT_READS : S3FaultRig.DATA_READS;
                 for (Fault fault : FAILING) {
