@@ -3,46 +3,46 @@ package dev.caravan.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The few S3 operations Caravan needs, over the AWS SDK, with locations written as {@code s3://bucket/key}. */
+/**
+ * The few S3 operations Caravan needs, over the AWS SDK, with locations written as {@code s3://bucket/key}. A request
+ * the client's retries could not carry through (no answer, 5xx, throttling) fails with an {@link S3OperationException}
+ * naming the endpoint, the operation and the location; a 4xx answer (no such key, access denied) stays the SDK's own.
+ */
 public final class ObjectStore implements AutoCloseable {
 
     private final S3Client s3;
+    private final URI endpoint;
 
     public ObjectStore(S3Client s3) {
         this.s3 = s3;
+        this.endpoint = s3.serviceClientConfiguration().endpointOverride().orElse(URI.create("https://s3.amazonaws.com"));
     }
 
-    /** A path-style client for the given settings. */
+    /** A store over {@link S3Clients#standard} for the given settings. */
     public static ObjectStore connect(S3Settings settings) {
         return new ObjectStore(client(settings));
     }
 
+    /** A path-style client for the given settings that retries as {@link S3Clients#standard} says. */
     public static S3Client client(S3Settings settings) {
-        return S3Client.builder()
-                .endpointOverride(settings.endpoint())
-                .region(Region.of(settings.region()))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())))
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
-                .build();
+        return S3Clients.standard(settings);
     }
 
     public S3Client client() {
@@ -51,9 +51,9 @@ public final class ObjectStore implements AutoCloseable {
 
     public void createBucketIfMissing(String bucket) {
         try {
-            s3.headBucket(b -> b.bucket(bucket));
+            call("HeadBucket", new S3Location(bucket, ""), () -> s3.headBucket(b -> b.bucket(bucket)));
         } catch (NoSuchBucketException e) {
-            s3.createBucket(b -> b.bucket(bucket));
+            call("CreateBucket", new S3Location(bucket, ""), () -> s3.createBucket(b -> b.bucket(bucket)));
         }
     }
 
@@ -64,38 +64,72 @@ public final class ObjectStore implements AutoCloseable {
         return objects;
     }
 
-    /** Every object below a prefix, in key order, a page of up to 1000 at a time as it is iterated. */
+    /**
+     * Every object below a prefix, in key order, a page of up to 1000 at a time as it is iterated; a page that cannot
+     * be read fails the iteration with an {@link S3OperationException}.
+     */
     public Iterable<S3Object> listing(S3Location prefix) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key())).contents();
+        Iterable<S3Object> pages = s3.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key())).contents();
+        return () -> new Iterator<>() {
+            // Asking for the iterator already fetches the first page.
+            private final Iterator<S3Object> objects = call("ListObjectsV2", prefix, pages::iterator);
+
+            @Override
+            public boolean hasNext() {
+                return call("ListObjectsV2", prefix, objects::hasNext);
+            }
+
+            @Override
+            public S3Object next() {
+                return call("ListObjectsV2", prefix, objects::next);
+            }
+        };
     }
 
     public boolean exists(S3Location object) {
-        return s3.listObjectsV2(b -> b.bucket(object.bucket()).prefix(object.key()).maxKeys(1))
-                .contents().stream().anyMatch(o -> o.key().equals(object.key()));
+        return call("ListObjectsV2", object, () -> s3.listObjectsV2(b -> b.bucket(object.bucket()).prefix(object.key())
+                .maxKeys(1))).contents().stream().anyMatch(o -> o.key().equals(object.key()));
     }
 
     public ResponseInputStream<GetObjectResponse> open(S3Location object) {
-        return s3.getObject(b -> b.bucket(object.bucket()).key(object.key()));
+        return call("GetObject", object, () -> s3.getObject(b -> b.bucket(object.bucket()).key(object.key())));
     }
 
     public byte[] read(S3Location object) {
-        return s3.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key())).asByteArray();
+        return call("GetObject", object,
+                () -> s3.getObjectAsBytes(b -> b.bucket(object.bucket()).key(object.key())).asByteArray());
     }
 
     public void put(S3Location object, byte[] content) {
-        s3.putObject(b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromBytes(content));
+        put(object, RequestBody.fromBytes(content));
     }
 
     public void put(S3Location object, Path file) {
-        s3.putObject(b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromFile(file));
+        put(object, RequestBody.fromFile(file));
     }
 
     public void put(S3Location object, InputStream content, long length) {
-        s3.putObject(b -> b.bucket(object.bucket()).key(object.key()), RequestBody.fromInputStream(content, length));
+        put(object, RequestBody.fromInputStream(content, length));
     }
 
     public void delete(S3Location object) {
-        s3.deleteObject(b -> b.bucket(object.bucket()).key(object.key()));
+        call("DeleteObject", object, () -> s3.deleteObject(b -> b.bucket(object.bucket()).key(object.key())));
+    }
+
+    private void put(S3Location object, RequestBody body) {
+        call("PutObject", object, () -> s3.putObject(b -> b.bucket(object.bucket()).key(object.key()), body));
+    }
+
+    /** Runs one S3 request (with the client's retries), turning a fault into data naming where and what failed. */
+    private <T> T call(String operation, S3Location location, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            if (S3OperationException.isFault(e)) {
+                throw new S3OperationException(endpoint, operation, location, e);
+            }
+            throw e;
+        }
     }
 
     /**

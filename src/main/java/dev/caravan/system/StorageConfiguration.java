@@ -23,7 +23,10 @@ import dev.caravan.storage.S3Properties;
 import dev.caravan.storage.S3Settings;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** S3: the embedded server when no endpoint is configured, and one client for Caravan and its routes. */
+/**
+ * S3: the embedded server when no endpoint is configured, and one client for Caravan and its routes, which retries
+ * with the SDK's standard strategy up to {@code caravan.s3.max-attempts} times per request.
+ */
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
 
@@ -41,10 +44,12 @@ class StorageConfiguration {
         return new EmbeddedS3Holder(server, server.settings());
     }
 
-    /** The endpoint and credentials in effect (with the embedded server's real port). */
+    /** The endpoint and credentials in effect (with the embedded server's real port), and the attempts per request. */
     @Bean
-    S3Settings s3Settings(EmbeddedS3Holder s3) {
-        return s3.settings();
+    S3Settings s3Settings(EmbeddedS3Holder holder, S3Properties s3) {
+        S3Settings reached = holder.settings();
+        return new S3Settings(reached.endpoint(), reached.region(), reached.accessKeyId(), reached.secretAccessKey(),
+                reached.verifySsl(), s3.maxAttempts());
     }
 
     private static S3Settings configuredSettings(S3Properties s3, Path home) {

@@ -18,6 +18,8 @@ import dev.caravan.data.MnistData;
 import dev.caravan.data.MnistDataset;
 import dev.caravan.data.MnistSplit;
 import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Clients;
+import dev.caravan.storage.S3OperationException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -25,7 +27,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * trains the model {@code CARAVAN_TRAINER} names ({@code mnist-cnn}, the default, or {@code mnist-mlp}), keeps
  * TensorBoard events, a checkpoint and {@code metrics.json} in {@code TF_MODEL_DIR} and exports the SavedModel to
  * {@code TF_EXPORT_DIR}, {@code saved_model.pb} last. See {@link TrainerEnvironment} for the contract.
- * Exit status: 0 done, 1 failed, 2 invalid environment; the reason goes to stderr in one line.
+ * Exit status: 0 done, 1 failed, 2 invalid environment; the reason goes to stderr in one line. S3 requests are tried
+ * {@code AWS_MAX_ATTEMPTS} times; the finished training's uploads keep trying for {@link #UPLOAD_PATIENCE}.
  */
 public final class MnistTrainer {
 
@@ -38,11 +41,17 @@ public final class MnistTrainer {
 
     private final TrainerSettings settings;
     private final ObjectStore store;
+    private final ObjectStore uploads;
     private final PrintStream out;
 
-    MnistTrainer(TrainerSettings settings, ObjectStore store, PrintStream out) {
+    /**
+     * @param store   reads the data and uploads events as training goes, failing after the settings' attempts
+     * @param uploads uploads the checkpoint and the export, patiently
+     */
+    MnistTrainer(TrainerSettings settings, ObjectStore store, ObjectStore uploads, PrintStream out) {
         this.settings = settings;
         this.store = store;
+        this.uploads = uploads;
         this.out = out;
     }
 
@@ -63,11 +72,15 @@ public final class MnistTrainer {
             err.println("trainer: invalid environment: " + e.getMessage());
             return EXIT_INVALID_ENVIRONMENT;
         }
-        try (ObjectStore store = ObjectStore.connect(settings.s3())) {
-            new MnistTrainer(settings, store, out).train();
+        // A finished training is worth waiting for: its uploads outlast S3's server restarting, say.
+        try (ObjectStore store = ObjectStore.connect(settings.s3());
+                ObjectStore uploads = new ObjectStore(S3Clients.patient(settings.s3(), UPLOAD_PATIENCE))) {
+            new MnistTrainer(settings, store, uploads, out).train();
             return 0;
         } catch (DataValidationException e) {
             err.println("trainer: the training data cannot be used: " + e.getMessage());
+        } catch (S3OperationException e) {
+            err.println("trainer: " + e.getMessage() + " (S3_ENDPOINT and the AWS_* variables say where and how)");
         } catch (SdkException e) {
             err.println("trainer: S3 at " + settings.s3().endpoint() + " failed: " + e.getMessage()
                     + "; check that it is reachable and that S3_ENDPOINT and the AWS_* credentials are right");
@@ -84,7 +97,7 @@ public final class MnistTrainer {
             Path exportDir = work.resolve("export");
             Path checkpoint = fitAndCheckpoint(modelDir);
             ServingExport.export(settings.model(), checkpoint, exportDir);
-            untilUploaded("the SavedModel", () -> store.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb"));
+            uploads.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb");
             log("exported the SavedModel to %s", settings.exportDir());
         }
     }
@@ -115,34 +128,9 @@ public final class MnistTrainer {
             write(modelDir.resolve(TrainerEnvironment.METRICS_FILE), metricsJson(test));
         }
         writeCheckpointIndex(modelDir, checkpoint);
-        untilUploaded("the checkpoint and events", () -> store.uploadDirectory(modelDir, settings.modelDir()));
+        uploads.uploadDirectory(modelDir, settings.modelDir());
         log("saved the checkpoint and TensorBoard events to %s", settings.modelDir());
         return checkpoint;
-    }
-
-    /**
-     * A finished training is worth waiting for: when S3 is away (its server restarting, say), the upload is tried
-     * again for up to {@link #UPLOAD_PATIENCE} before the trainer gives up and fails.
-     */
-    private void untilUploaded(String what, Runnable upload) {
-        long deadline = System.nanoTime() + UPLOAD_PATIENCE.toNanos();
-        while (true) {
-            try {
-                upload.run();
-                return;
-            } catch (SdkException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                log("uploading %s failed (%s); trying again", what, e.getMessage());
-                try {
-                    Thread.sleep(2000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     private void report(int step, TrainingGraph.Metrics metrics, EventWriter events, Path modelDir) {
