@@ -88,11 +88,16 @@ final class ExportCache {
         long free = Files.getFileStore(dir).getUsableSpace();
         if (needed > free) {
             throw new ServingException(String.format(Locale.ROOT, "cannot copy version %d of model %s from %s to %s:"
-                    + " it needs %.1f MB and only %.1f MB are free there; free space (df -h %s; older versions in %s"
-                    + " can go) or move caravan.home to a larger disk, then promote again. Nothing of it is served, and"
-                    + " the version served before keeps serving", version, model, export, dir.resolve(Long.toString(version)),
-                    needed / 1e6, free / 1e6, dir, dir));
+                    + " it needs %s and only %s are free there; free space (df -h %s; older versions in %s can go) or"
+                    + " move caravan.home to a larger disk, then promote again. Nothing of it is served, and the version"
+                    + " served before keeps serving", version, model, export, dir.resolve(Long.toString(version)),
+                    size(needed), size(free), dir, dir));
         }
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 10_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+                : String.format(Locale.ROOT, "%d KB", (bytes + 999) / 1000);
     }
 
     private static void moveIntoPlace(Path partial, Path target) throws IOException {

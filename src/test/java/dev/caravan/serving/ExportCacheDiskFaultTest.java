@@ -62,7 +62,7 @@ class ExportCacheDiskFaultTest {
         DiskFaults.Outcome outcome = faults.promoteOnFullDisk(2, 0);
 
         assertThat(outcome.error()).contains("cannot copy version 2 of model mnist")
-                .contains("only 0.0 MB are free there").contains("free space (df -h " + home.dir().resolve("serving/mnist"))
+                .contains("only 0 KB are free there").contains("free space (df -h " + home.dir().resolve("serving/mnist"))
                 .contains("the version served before keeps serving");
         assertThat(outcome.clearError(home.dir())).isTrue();
         assertThat(outcome.servingAfter()).hasValue(1);
@@ -80,11 +80,11 @@ class ExportCacheDiskFaultTest {
             outcomes.add(faults.promoteOnFullDisk(100 + outcomes.size(), leaveFree));
         }
 
-        assertThat(outcomes).anySatisfy(o -> assertThat(o.error()).contains("the disk is full (writing "));
+        assertThat(outcomes).anySatisfy(o -> assertThat(o.error()).contains("the disk is full (cannot write "));
         assertThat(outcomes).allSatisfy(o -> {
             assertThat(o.halfWritten()).as(o.fault()).isEmpty();
-            assertThat(o.previousAnswers()).as(o.fault()).isTrue();
             if (o.error() != null) {
+                assertThat(o.previousAnswers()).as(o.fault()).isTrue();
                 assertThat(o.clearError(home.dir())).as(o.error()).isTrue();
                 assertThat(o.servingAfter()).hasValue(1);
             }

@@ -40,8 +40,8 @@ public final class DiskFaults implements AutoCloseable {
      * One fault's result: the error a user reads, the version serving afterwards, the copies in the cache that are
      * not a whole export (a partial folder, or a version folder missing files), and whether version 1 still answers.
      */
-    public record Outcome(String fault, String error, OptionalLong servingAfter, List<String> halfWritten,
-            boolean previousAnswers) {
+    public record Outcome(String fault, long version, String error, OptionalLong servingAfter,
+            List<String> halfWritten, boolean previousAnswers) {
 
         /** The error names the home's path and says what to do about the disk. */
         public boolean clearError(Path home) {
@@ -50,9 +50,9 @@ public final class DiskFaults implements AutoCloseable {
                     || error.contains("make caravan.home writable"));
         }
 
-        /** Half-written versions that serve or could be loaded: partial copies left, or a failed version serving. */
-        public long halfWrittenServed(long failedVersion) {
-            return halfWritten.size() + (servingAfter.orElse(-1) == failedVersion ? 1 : 0);
+        /** Half-written versions that serve or could be loaded: copies left incomplete, or the failed version serving. */
+        public long halfWrittenServed() {
+            return halfWritten.size() + (error != null && servingAfter.orElse(-1) == version ? 1 : 0);
         }
     }
 
@@ -155,7 +155,7 @@ public final class DiskFaults implements AutoCloseable {
         } catch (RuntimeException e) {
             error = e.getMessage();
         }
-        return new Outcome(fault, error, serving.servingVersion(MODEL), halfWritten(), answersWithVersion1());
+        return new Outcome(fault, version, error, serving.servingVersion(MODEL), halfWritten(), answersWithVersion1());
     }
 
     private String train(String run) {

@@ -114,7 +114,9 @@ public final class TrainerFaults implements AutoCloseable {
                 pipeline + "trainer.parameters.attempt=0",
                 pipeline + "trainer.timeout=" + timeout.toMillis() + "ms",
                 pipeline + "gate.metric=accuracy",
-                pipeline + "gate.min=0.9");
+                pipeline + "gate.min=0.9",
+                // Never reached: every run of this pipeline fails at train.
+                pipeline + "smoke-test.samples=s3://faulty/samples.jsonl");
         ObjectStore store = caravan.store();
         store.createBucketIfMissing(CSV_DATA.bucket());
         store.put(CSV_DATA.resolve("letters.csv"), "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
