@@ -1,7 +1,5 @@
 package dev.caravan.testutil;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -134,13 +132,30 @@ public final class TrainerFaults implements AutoCloseable {
                 ? operations.submit("mnist", Map.of("trainSteps", Integer.toString(10 + attempt)), "fault suite").run()
                 : operations.submit(PIPELINE, Map.of("mode", fault.mode, "attempt", Integer.toString(attempt)),
                         "fault suite").run();
-        RunStore runs = caravan.bean(RunStore.class);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
-                .until(() -> runs.find(run).map(r -> r.endedAt() != null).orElse(false));
-        Run ended = runs.find(run).orElseThrow();
+        Run ended = awaitEnded(caravan.bean(RunStore.class), run);
         Path runDir = home.resolve("runs").resolve(run);
         return new Outcome(fault, ended, RunProcesses.alive(runDir),
                 Duration.between(faultAt(fault, runDir.resolve("trainer.log")), ended.endedAt()));
+    }
+
+    /** Polls by hand: the bench mains run without Awaitility, which is a test dependency only. */
+    private static Run awaitEnded(RunStore runs, String run) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (true) {
+            Run found = runs.find(run).orElse(null);
+            if (found != null && found.endedAt() != null) {
+                return found;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("run " + run + " did not end within 3 minutes: " + found);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for run " + run, e);
+            }
+        }
     }
 
     @Override

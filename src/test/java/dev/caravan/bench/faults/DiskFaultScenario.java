@@ -5,6 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
 
 import dev.caravan.testutil.DiskFaults;
 import dev.caravan.testutil.LocalDisks;
@@ -18,10 +24,14 @@ import dev.caravan.testutil.LocalDisks;
  */
 public final class DiskFaultScenario {
 
+    private static final Pattern MID_COPY = Pattern.compile("\\.partial-\\d+/");
+
     private DiskFaultScenario() {
     }
 
     public static void main(String[] args) throws Exception {
+        // The embedded S3 server logs every start and stop at INFO, which would cut into the figures.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Figures figures = new Figures("disk faults (home on a 16 MB tmpfs)");
         Path work = Files.createTempDirectory("caravan-faults-disk-");
         LocalDisks.Result<LocalDisks.Mount> mounted = LocalDisks.tmpfs(work.resolve("home"), "16m");
@@ -42,7 +52,7 @@ public final class DiskFaultScenario {
             String trainReadOnly = faults.trainOnReadOnlyDisk("run-read-only");
             figures.holds("train on a full home: clear error", clear(trainFull, home.dir(), "free space there"));
             figures.holds("train on a read-only home: clear error", clear(trainReadOnly, home.dir(), "remount it read-write"));
-            System.out.println("  e.g. " + full.stream().filter(o -> o.error() != null && o.error().contains("(cannot write"))
+            System.out.println("  e.g. " + full.stream().filter(o -> o.error() != null && MID_COPY.matcher(o.error()).find())
                     .map(DiskFaults.Outcome::error).findFirst().orElse("(no copy failed mid-way)"));
             System.out.println("  e.g. " + readOnly.error());
             System.out.println("  e.g. " + trainFull);
@@ -52,8 +62,8 @@ public final class DiskFaultScenario {
 
     private static void report(Figures figures, String what, List<DiskFaults.Outcome> outcomes, Path home) {
         List<DiskFaults.Outcome> failed = outcomes.stream().filter(o -> o.error() != null).toList();
-        long midCopy = failed.stream().filter(o -> o.error().contains("(cannot write") || o.error().contains("(writing"))
-                .count();
+        // A file inside the partial folder failed: the copy had begun.
+        long midCopy = failed.stream().filter(o -> MID_COPY.matcher(o.error()).find()).count();
         figures.report(what + ": attempts (failed before copy, mid-copy, fitted)", String.format(Locale.ROOT, "%d (%d, %d, %d)",
                 outcomes.size(), failed.size() - midCopy, midCopy, outcomes.size() - failed.size()));
         figures.holds(what + ": clear error", !failed.isEmpty() && failed.stream().allMatch(o -> o.clearError(home)));
