@@ -67,7 +67,7 @@ final class ProcessTree {
         // 300 ms and more, which would add seconds between the fault and the run's FAILED.
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
         List<ProcessHandle> left = tree;
-        while (!(left = left.stream().filter(ProcessHandle::isAlive).toList()).isEmpty()) {
+        while (!(left = left.stream().filter(ProcessTree::running).toList()).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new TrainingException("trainer pid " + root.pid() + " or what it started (pids "
                         + left.stream().map(ProcessHandle::pid).toList() + ") did not die within "
@@ -76,6 +76,24 @@ final class ProcessTree {
             Thread.sleep(POLL_MILLIS);
         }
         return tree.stream().map(ProcessHandle::pid).toList();
+    }
+
+    /**
+     * Whether {@code process} still runs. A killed orphan stays a zombie until init reaps it, which some inits do
+     * only every second or so; a zombie runs no code and holds no memory, so it counts as gone.
+     */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(process.pid())).resolve("stat"));
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+        } catch (IOException e) {
+            // No /proc here (the handle's word stands), or the process is gone meanwhile.
+            return Files.isDirectory(PROC) ? process.isAlive() : true;
+        }
     }
 
     /** Processes whose environment holds the marker; none where the system has no {@code /proc}. */

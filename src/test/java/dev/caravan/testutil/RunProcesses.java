@@ -39,6 +39,22 @@ public final class RunProcesses {
         }
     }
 
+    /**
+     * Whether process {@code pid} still runs: alive and no zombie. A killed orphan stays a zombie until init reaps
+     * it, on some machines a second or more later; it runs nothing and holds no memory.
+     */
+    public static boolean running(long pid) {
+        if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent();
+        }
+    }
+
     private static boolean carries(String pid, byte[] marker) {
         byte[] environment;
         try {

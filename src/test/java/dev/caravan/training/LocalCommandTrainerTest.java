@@ -34,6 +34,7 @@ import dev.caravan.serving.testutil.TestModels;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
+import dev.caravan.testutil.RunProcesses;
 
 /**
  * A pipeline's own trainer on the local runtime: a bash script that uploads with curl, as a user's might, run under
@@ -250,7 +251,7 @@ class LocalCommandTrainerTest {
     }
 
     private static void assertGone(long pid) {
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
+        assertThat(RunProcesses.running(pid)).as("process %d runs", pid).isFalse();
     }
 
     private static boolean runs(String... command) {
