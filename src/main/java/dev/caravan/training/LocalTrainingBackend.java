@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -97,7 +98,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
         if (trainer.isEmpty()) {
             return false;
         }
-        run.appendToLog(String.format("%n=== %s stopping the trainer of run %s (pid %d): the run was asked to stop%n",
+        run.appendToLog(String.format("%n=== %s " + TrainerFailure.STOP_LINE + " %s (pid %d): the run was asked to stop%n",
                 Instant.now(), runName, trainer.get().pid()));
         try {
             trainer.get().killTree();
@@ -122,8 +123,27 @@ public final class LocalTrainingBackend implements TrainingBackend {
         TrainerLog log = new TrainerLog(run.log(), trainer.logOffset());
         TrainingProgress last = follow(trainer, run, log, request, listener);
         trainer.deletePidFile(run);
-        checkOutcome(trainer, log, request, store.exists(savedModel));
+        OptionalInt code = trainer.exitCode();
+        List<Long> leftovers = killLeftovers(trainer, run, request.runName());
+        checkOutcome(trainer, code, log, request, store.exists(savedModel), leftovers);
         return new TrainingResult(request.exportDir(), last, Duration.between(trainer.started(), Instant.now()));
+    }
+
+    /** Kills what the ended trainer left running, and says so in the log. */
+    private static List<Long> killLeftovers(TrainerProcess trainer, RunFolder run, String runName) {
+        try {
+            List<Long> pids = trainer.killLeftovers();
+            if (!pids.isEmpty()) {
+                run.appendToLog(String.format("%n=== %s the trainer of run %s ended, leaving %d process(es) running:"
+                        + " killed pids %s%n", Instant.now(), runName, pids.size(), pids));
+            }
+            return pids;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted while killing what the trainer of run " + runName
+                    + " left running; look for processes with " + ProcessTree.MARKER_VARIABLE + "=" + run.dir()
+                    + " in their environment and stop them by hand", e);
+        }
     }
 
     private TrainerProcess start(TrainingRequest request, RunFolder run) {
@@ -151,7 +171,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
                     trainer.killTree();
                     trainer.deletePidFile(run);
                     log.readNewLines(line -> report(line, last, listener));
-                    throw outOfTime(trainer, log, request);
+                    throw TrainerFailure.timedOut(request, trainer.pid(), log);
                 }
                 exited = trainer.awaitExit(left.compareTo(POLL) < 0 ? left : POLL);
                 log.readNewLines(line -> report(line, last, listener));
@@ -171,35 +191,22 @@ public final class LocalTrainingBackend implements TrainingBackend {
         });
     }
 
-    private static void checkOutcome(TrainerProcess trainer, TrainerLog log, TrainingRequest request,
-            boolean exported) {
-        int code = trainer.exitCode().orElse(exported ? 0 : -1);
+    private static void checkOutcome(TrainerProcess trainer, OptionalInt exitCode, TrainerLog log,
+            TrainingRequest request, boolean exported, List<Long> leftovers) {
+        int code = exitCode.orElse(exported ? 0 : -1);
+        if (code != 0 && trainer.isAdopted()) {
+            throw new TrainingException("the trainer of run " + request.runName() + " (adopted after a restart, pid "
+                    + trainer.pid() + ") ended without an export; " + TrainerFailure.lastLines(log));
+        }
         if (code != 0) {
-            String how = trainer.isAdopted() ? "(adopted after a restart, pid " + trainer.pid() + ") ended without an export"
-                    : "failed with exit code " + code;
-            throw new TrainingException("the trainer of run " + request.runName() + " " + how + "; "
-                    + lastLines(log));
+            throw TrainerFailure.exited(request.runName(), code, log, leftovers);
         }
         if (!exported) {
             throw new TrainingException("the trainer of run " + request.runName() + " finished, but "
                     + request.exportDir().resolve("saved_model.pb") + " is missing; a trainer must upload its SavedModel"
                     + " to $TF_EXPORT_DIR, saved_model.pb last, before it exits 0: check that it does and that nothing"
-                    + " else cleans the export folder up; " + lastLines(log));
+                    + " else cleans the export folder up; " + TrainerFailure.lastLines(log));
         }
-    }
-
-    private static TrainingException outOfTime(TrainerProcess trainer, TrainerLog log, TrainingRequest request) {
-        return new TrainingException("the trainer of run " + request.runName() + " ran out of time: it did not finish"
-                + " within the training timeout of " + request.timeout().toSeconds() + " s and was stopped (pid "
-                + trainer.pid() + "); raise the training timeout (trainer.timeout)"
-                + (request.trainSteps() > 0 ? " or lower the training steps (now " + request.trainSteps() + ")" : "")
-                + "; " + lastLines(log));
-    }
-
-    private static String lastLines(TrainerLog log) {
-        List<String> tail = log.tail();
-        return tail.isEmpty() ? "it wrote nothing to " + log.file()
-                : "last lines of " + log.file() + ":\n  " + String.join("\n  ", tail);
     }
 
     private static TrainingResult alreadyExported(TrainingRequest request, RunFolder run) {

@@ -21,8 +21,7 @@ record RunFolder(Path dir) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new TrainingException("cannot create the run folder " + dir + " (" + e.getMessage()
-                    + "); check that the runs folder is writable", e);
+            throw new TrainingException("cannot create the run folder: " + DiskFault.describe(dir, e), e);
         }
         return new RunFolder(dir);
     }
@@ -43,11 +42,12 @@ record RunFolder(Path dir) {
         }
     }
 
+    /** @throws TrainingException naming the log and, for a full or read-only disk, what to do */
     void appendToLog(String text) {
         try {
             Files.writeString(log(), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + log() + ": " + e.getMessage(), e);
+            throw new TrainingException("cannot write the trainer's log: " + DiskFault.describe(log(), e), e);
         }
     }
 }

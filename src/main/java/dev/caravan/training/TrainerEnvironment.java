@@ -69,12 +69,15 @@ import dev.caravan.storage.S3Settings;
  *     run whose trainer exited 0 without {@code TF_EXPORT_DIR/saved_model.pb}, naming it.</li>
  * <li>Anything else: failed. Caravan fails the run with "exit code N" and the last lines of the log, so print the
  *     reason last. The built-in trainers exit 1 when training fails and 2 when the environment is invalid, with the
- *     reason on stderr in one line.</li>
+ *     reason on stderr in one line. An exit code of 128 + N is read as killed by signal N: 137, SIGKILL, is what the
+ *     kernel's OOM killer leaves; a JVM's {@code OutOfMemoryError} in the log is named as running out of memory.</li>
  * </ul>
  * A training that outlasts the pipeline's {@code trainer.timeout} (default 15 minutes) fails. Locally the trainer and
  * every process it started are then killed (SIGKILL, exit code 137), as they are when the run is stopped; on
  * Kubernetes the TFJob is left for inspection until its {@code activeDeadlineSeconds}, and deleted when the run is
- * stopped. After a restart, Caravan follows a trainer that is still running instead of starting a second one, and
+ * stopped. Locally every process the trainer started carries {@code CARAVAN_RUN_DIR} (the run's folder) in its
+ * environment: when the trainer ends, whatever of them still runs is killed too, even if its parent died first. After
+ * a restart, Caravan follows a trainer that is still running instead of starting a second one, and
  * locally does not train again a run whose {@code saved_model.pb} is already there. A trainer started again (a retried
  * run, or a pod the operator restarts) may find files of the earlier attempt in {@code TF_MODEL_DIR}.
  */

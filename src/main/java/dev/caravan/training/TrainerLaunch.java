@@ -28,6 +28,9 @@ record TrainerLaunch(List<String> command, Map<String, String> environment, Path
         List<String> command = new ArrayList<>();
         command.add(javaExecutable);
         command.add("-D" + RUN_PROPERTY + "=" + runName);
+        // Out of heap, a JVM may be too short of memory to print why, or limp on with a dead thread: this makes it
+        // exit at once, the VM itself printing "java.lang.OutOfMemoryError" for the log's tail. The options can undo it.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(jvmOptions);
         command.add(BUILTIN_CLASS);
         Map<String, String> env = new LinkedHashMap<>(contract);

@@ -8,12 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,18 +25,20 @@ final class TrainerProcess {
 
     /** Two readings of one process's start time differ by the kernel's rounding; a recycled pid starts later. */
     private static final Duration SAME_START = Duration.ofSeconds(1);
-    private static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
     private final ProcessHandle handle;
     private final Optional<Process> child;
     private final long logOffset;
     private final Instant started;
+    private final ProcessTree tree;
 
-    private TrainerProcess(ProcessHandle handle, Optional<Process> child, long logOffset, Instant started) {
+    private TrainerProcess(ProcessHandle handle, Optional<Process> child, long logOffset, Instant started,
+            RunFolder run) {
         this.handle = handle;
         this.child = child;
         this.logOffset = logOffset;
         this.started = started;
+        this.tree = new ProcessTree(handle, run.dir());
     }
 
     /** Starts the trainer with its environment added to this one's, its output appended to the run's log. */
@@ -51,6 +51,7 @@ final class TrainerProcess {
             builder.directory(launch.directory().toFile());
         }
         builder.environment().putAll(launch.environment());
+        builder.environment().put(ProcessTree.MARKER_VARIABLE, ProcessTree.markerValue(run.dir()));
         Instant started = Instant.now();
         Process process;
         try {
@@ -59,14 +60,14 @@ final class TrainerProcess {
             throw new TrainingException("cannot start the trainer (" + launch.command().get(0) + "): " + e.getMessage()
                     + "; " + launch.whatToCheck(), e);
         }
-        TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started);
+        TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started, run);
         try {
             trainer.writePidFile(run.pidFile());
         } catch (IOException e) {
             // A trainer nobody could adopt after a restart would run twice: better not to run it at all.
             process.destroyForcibly();
-            throw new TrainingException("cannot write " + run.pidFile() + " (" + e.getMessage()
-                    + "), so the trainer was stopped; check that the run folder is writable", e);
+            throw new TrainingException("the trainer was stopped because its pid file cannot be written: "
+                    + DiskFault.describe(run.pidFile(), e), e);
         }
         return trainer;
     }
@@ -86,7 +87,7 @@ final class TrainerProcess {
                 .filter(ProcessHandle::isAlive)
                 .filter(h -> recordedStart.isPresent() ? startedAt(h, recordedStart.get()) : runsBuiltin(h, runName))
                 // The kernel's start time is only precise to a second, close enough for the deadline of a training.
-                .map(h -> new TrainerProcess(h, Optional.empty(), offset, h.info().startInstant().orElse(Instant.now())));
+                .map(h -> new TrainerProcess(h, Optional.empty(), offset, h.info().startInstant().orElse(Instant.now()), run));
     }
 
     /**
@@ -140,20 +141,17 @@ final class TrainerProcess {
 
     /** Kills the trainer and every process it started, and waits for them all to be gone. */
     void killTree() throws InterruptedException {
-        // Listed before the kill: once the trainer is dead, its children belong to init and are no longer found.
-        List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
-        tree.add(0, handle);
-        tree.forEach(ProcessHandle::destroyForcibly);
-        CompletableFuture<?>[] exits = tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(exits).get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            List<Long> alive = tree.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
-            throw new TrainingException("trainer pid " + handle.pid() + " or what it started (pids " + alive
-                    + ") did not die within " + KILL_GRACE.toSeconds() + " s of being killed; stop them by hand");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for trainer pid " + handle.pid() + " to die failed", e.getCause());
-        }
+        tree.kill();
+    }
+
+    /**
+     * Kills what the trainer started and left running when it ended (a helper it forgot, or the children of a
+     * trainer the OOM killer took), so that nothing of a finished training keeps running.
+     *
+     * @return the pids killed, empty when nothing was left
+     */
+    List<Long> killLeftovers() throws InterruptedException {
+        return tree.kill().stream().filter(pid -> pid != handle.pid()).toList();
     }
 
     void deletePidFile(RunFolder run) {

@@ -34,6 +34,7 @@ import dev.caravan.serving.testutil.TestModels;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
+import dev.caravan.testutil.RunProcesses;
 
 /**
  * A pipeline's own trainer on the local runtime: a bash script that uploads with curl, as a user's might, run under
@@ -105,11 +106,29 @@ class LocalCommandTrainerTest {
     void aNonZeroExitFailsTheTrainingWithTheCodeAndTheLogsTail() {
         TrainingRequest request = request("cmd-exit", "fail", Duration.ofMinutes(1));
 
-        assertThatThrownBy(() -> backend().train(request, progress::add))
-                .isInstanceOf(TrainingException.class)
+        Throwable thrown = catchThrowable(() -> backend().train(request, progress::add));
+
+        assertThat(thrown).isInstanceOf(TrainingException.class)
                 .hasMessageContaining("the trainer of run cmd-exit failed with exit code 3")
+                .hasMessageContaining("it left 1 process running, which Caravan killed")
                 .hasMessageContaining("trainer: cannot read s3://tfmnist/data/csv/: no CSV files there");
         assertThat(progress).as("it printed no progress").isEmpty();
+        assertGone(pid(thrown.getMessage(), "started helper pid (\\d+)"));
+    }
+
+    @Test
+    void aTrainerKilledLikeByTheOomKillerFailsSayingSoAndLeavesNothingRunning() throws Exception {
+        TrainingRequest request = request("cmd-killed", "killed", Duration.ofMinutes(1));
+
+        Throwable thrown = catchThrowable(() -> backend().train(request, progress::add));
+
+        assertThat(thrown).isInstanceOf(TrainingException.class)
+                .hasMessageContaining("the trainer of run cmd-killed was killed by signal 9 (SIGKILL; out of memory?")
+                .hasMessageContaining("exit code 137")
+                .hasMessageContaining("trainer: loading all of s3://tfmnist/data/csv/ into memory");
+        // The helper's parent died first, so it is init's child now: only the run's marker still finds it.
+        assertGone(pid(thrown.getMessage(), "started helper pid (\\d+)"));
+        assertThat(log("cmd-killed")).containsPattern("leaving 1 process\\(es\\) running: killed pids \\[\\d+\\]");
     }
 
     @Test
@@ -128,12 +147,13 @@ class LocalCommandTrainerTest {
         Throwable thrown = catchThrowable(() -> backend().train(request, progress::add));
 
         assertThat(thrown).isInstanceOf(TrainingException.class)
-                .hasMessageContaining("ran out of time: it did not finish within the training timeout of 2 s")
+                .hasMessageContaining("the trainer of run cmd-hang timed out after 2 s")
                 .hasMessageContaining("raise the training timeout (trainer.timeout)")
                 .hasMessageNotContaining("training steps")
-                .hasMessageContaining("trainer: waiting on pid");
+                .hasMessageContaining("waiting on pid");
         assertGone(pid(thrown.getMessage(), "\\(pid (\\d+)\\)"));
         assertGone(pid(thrown.getMessage(), "waiting on pid (\\d+)"));
+        assertGone(pid(thrown.getMessage(), "helper \\d+ started pid (\\d+)"));
     }
 
     @Test
@@ -146,7 +166,8 @@ class LocalCommandTrainerTest {
         assertThat(backend().cancel("cmd-stop")).isTrue();
 
         assertThatThrownBy(() -> training.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TrainingException.class)
-                .hasMessageContaining("the trainer of run cmd-stop failed with exit code 137");
+                .hasMessageContaining("the trainer of run cmd-stop was killed by signal 9 (SIGKILL) because the run"
+                        + " was asked to stop");
         assertGone(trainer);
         assertGone(pid(log("cmd-stop"), "waiting on pid (\\d+)"));
         assertThat(log("cmd-stop")).contains("stopping the trainer of run cmd-stop (pid " + trainer + ")");
@@ -230,7 +251,7 @@ class LocalCommandTrainerTest {
     }
 
     private static void assertGone(long pid) {
-        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
+        assertThat(RunProcesses.running(pid)).as("process %d runs", pid).isFalse();
     }
 
     private static boolean runs(String... command) {

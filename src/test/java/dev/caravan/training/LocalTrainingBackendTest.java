@@ -98,14 +98,28 @@ class LocalTrainingBackendTest {
     }
 
     @Test
+    void aTrainerJvmOutOfHeapFailsSayingItRanOutOfMemory() {
+        LocalTrainingBackend tinyHeap = new LocalTrainingBackend(tempDir.resolve("runs"), s3.settings(),
+                LocalTrainingBackend.currentJava(), System.getProperty("java.class.path"), List.of("-Xmx16m"), Map.of());
+        TrainingRequest request = request("run-oom", DATA, 30, Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> tinyHeap.train(request, progress::add))
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("the trainer of run run-oom ran out of memory (")
+                .hasMessageContaining("java.lang.OutOfMemoryError")
+                .hasMessageContaining("the -Xmx of caravan.training.jvm-options")
+                .hasMessageContaining("last lines of " + tempDir.resolve("runs/run-oom/trainer.log"));
+    }
+
+    @Test
     void stopsATrainerThatRunsOutOfTime() {
         TrainingRequest request = request("run-slow", DATA, 1_000_000, Duration.ofSeconds(3));
 
         Throwable thrown = catchThrowable(() -> backend.train(request, progress::add));
 
         assertThat(thrown).isInstanceOf(TrainingException.class)
-                .hasMessageContaining("ran out of time")
-                .hasMessageContaining("within the training timeout of 3 s")
+                .hasMessageContaining("timed out after 3 s")
+                .hasMessageContaining("within the training timeout")
                 .hasMessageContaining("raise the training timeout");
         assertThat(ProcessHandle.of(pidIn(thrown.getMessage())).filter(ProcessHandle::isAlive)).isEmpty();
     }

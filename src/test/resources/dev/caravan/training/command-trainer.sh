@@ -2,8 +2,10 @@
 # A trainer of the kind a pipeline names in trainer.command, honouring Caravan's trainer contract with bash and curl
 # alone. It "trains" by uploading a SavedModel exported beforehand (parameter modelFrom) to $TF_EXPORT_DIR,
 # saved_model.pb last, and its metrics to $TF_MODEL_DIR/metrics.json. Parameter mode makes it misbehave instead:
-# fail (exit 3), hang (past any timeout, waiting on a child process), noexport (exit 0 without a SavedModel).
-# Parameter goFile holds the training back until that file exists.
+# fail (exit 3), hang (past any timeout, waiting on a child process), noexport (exit 0 without a SavedModel),
+# killed (SIGKILL, as the kernel's OOM killer sends it). fail and killed leave a helper process running, as a trainer
+# that dies mid-way leaves its children: Caravan must end them. Parameter goFile holds the training back until that
+# file exists.
 set -euo pipefail
 
 scheme=http
@@ -22,13 +24,21 @@ put() {
 echo "trainer: started in $PWD, data $TF_DATA_DIR"
 case "${TF_MODE:-train}" in
     fail)
+        sleep 600 &
+        echo "trainer: pid $$ started helper pid $! at $(date +%s%3N)"
         echo "trainer: cannot read $TF_DATA_DIR: no CSV files there" >&2
         exit 3 ;;
     hang)
-        sleep 600 &
-        echo "trainer: waiting on pid $!"
+        # Two levels down, so only a kill of the whole tree ends the sleep.
+        bash -c 'sleep 600 & echo "trainer: helper $$ started pid $!"; wait' &
+        echo "trainer: pid $$ waiting on pid $! since $(date +%s%3N)"
         wait
         exit 0 ;;
+    killed)
+        sleep 600 &
+        echo "trainer: pid $$ started helper pid $! at $(date +%s%3N)"
+        echo "trainer: loading all of $TF_DATA_DIR into memory"
+        kill -KILL $$ ;;
     noexport)
         echo "trainer: done"
         exit 0 ;;
