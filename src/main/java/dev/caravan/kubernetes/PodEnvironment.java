@@ -42,8 +42,7 @@ final class PodEnvironment {
             return settings;
         }
         String endpoint = s3.endpoint().contains("://") ? s3.endpoint() : "http://" + s3.endpoint();
-        return new S3Settings(java.net.URI.create(endpoint), settings.region(), settings.accessKeyId(),
-                settings.secretAccessKey(), settings.verifySsl());
+        return settings.withEndpoint(java.net.URI.create(endpoint));
     }
 
     private static EnvVar fromSecret(String name, String secret, String key) {

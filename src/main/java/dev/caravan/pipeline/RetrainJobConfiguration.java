@@ -5,6 +5,7 @@ import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.builder.TaskletStepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -94,7 +95,8 @@ class RetrainJobConfiguration {
 
     @Bean
     Step promote(ModelRegistry registry, ModelOperations operations) {
-        return step("promote", new PromoteTasklet(registry, operations));
+        // A retry after a failed smoke test, which withdrew the version, serves it again before testing it again.
+        return steps("promote", new PromoteTasklet(registry, operations)).allowStartIfComplete(true).build();
     }
 
     @Bean
@@ -104,8 +106,12 @@ class RetrainJobConfiguration {
     }
 
     private Step step(String name, Tasklet tasklet) {
+        return steps(name, tasklet).build();
+    }
+
+    private TaskletStepBuilder steps(String name, Tasklet tasklet) {
         // Steps run for minutes: no database transaction is held open around them; what they record commits at once.
         return new StepBuilder(name, jobs).tasklet(tasklet, new ResourcelessTransactionManager())
-                .listener(stops).listener(messages).build();
+                .listener(stops).listener(messages);
     }
 }

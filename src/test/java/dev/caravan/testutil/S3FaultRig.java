@@ -51,7 +51,7 @@ public final class S3FaultRig implements AutoCloseable {
         this.caravan = caravan;
     }
 
-    /** What one faulted run did, and its retry; {@code servingBefore} is the version served as the step started. */
+    /** What one faulted run did, and its retry; {@code servingBefore} is the version served before the run. */
     public record Outcome(String run, String status, String failedStep, String message, int attempts,
                           OptionalLong servingBefore, OptionalLong servingAfterFailure, String retryStatus,
                           Duration took) {
@@ -107,11 +107,10 @@ public final class S3FaultRig implements AutoCloseable {
      * {@code times} requests; the proxy heals when the run ends, and a failed run is retried.
      */
     public Outcome run(String step, Fault fault, Predicate<Request> match, int times) {
-        OptionalLong[] before = {OptionalLong.empty()};
+        OptionalLong before = servingVersion();
         long[] injectedAt = {0};
         caravan.events().react(event -> {
             if (event instanceof RunEvent.StepStarted started && started.step().equals(step)) {
-                before[0] = servingVersion();
                 proxy.inject(fault, match, times);
                 injectedAt[0] = System.nanoTime();
             }
@@ -132,7 +131,7 @@ public final class S3FaultRig implements AutoCloseable {
             retryStatus = awaitEnd(name, ended.jobExecutionId()).status();
         }
         return new Outcome(name, ended.status(), failed == null ? "-" : failed.name(),
-                failed == null ? ended.message() : failed.message(), attempts, before[0], after, retryStatus, took);
+                failed == null ? ended.message() : failed.message(), attempts, before, after, retryStatus, took);
     }
 
     public OptionalLong servingVersion() {
