@@ -106,6 +106,8 @@ public final class KillStormScenario {
                     startCaravan();
                 }
                 awaitRecorded(snapshots.get(burst));
+                // uploads come at random gaps: some while a run trains, some once it is done
+                Thread.sleep(random.nextInt(8000));
             }
             awaitSettled(snapshots.get(bursts - 1));
             report(figures, bursts, objects, killed, snapshots, started);
@@ -118,6 +120,7 @@ public final class KillStormScenario {
         Map<String, List<JsonNode>> bySnapshot = new HashMap<>();
         runs.forEach(run -> bySnapshot.computeIfAbsent(run.path("snapshot").asText(), s -> new ArrayList<>()).add(run));
         int lost = 0;
+        int uploadsTrained = 0;
         int dropped = 0;
         int duplicates = 0;
         for (String snapshot : snapshots.values()) {
@@ -129,6 +132,7 @@ public final class KillStormScenario {
                 Figures.out("  lost: snapshot %s: %s", snapshot, ofSnapshot);
             }
             dropped += trained == 0 && skipped ? 1 : 0;
+            uploadsTrained += trained > 0 ? 1 : 0;
             duplicates += (int) Math.max(0, trained - 1);
         }
         String newest = snapshots.get(bursts - 1);
@@ -155,6 +159,7 @@ public final class KillStormScenario {
         figures.report("objects dropped", Long.toString((long) bursts * objects));
         figures.report("uploads (bursts with a marker)", Integer.toString(bursts));
         figures.report("Caravan killed with SIGKILL", Integer.toString(killed));
+        figures.report("uploads trained", Integer.toString(uploadsTrained));
         figures.report("uploads skipped for a newer one (DROPPED or SUPERSEDED)", Integer.toString(dropped));
         figures.report("runs recorded", Integer.toString(runs.size()));
         figures.report("wall time", String.format("%.0f s", (System.nanoTime() - started) / 1e9));
