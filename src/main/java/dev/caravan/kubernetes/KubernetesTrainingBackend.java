@@ -73,8 +73,9 @@ final class KubernetesTrainingBackend implements TrainingBackend {
             createOrAdopt(job, request.runName());
             TrainingJobs.Condition outcome = await(request, started.plus(request.timeout()));
             if (!outcome.succeeded()) {
+                String why = PodTerminations.of(pods(request.runName()));
                 throw new TrainingException(kind + " " + request.runName() + " failed: " + outcome.reason() + ": "
-                        + outcome.message());
+                        + outcome.message() + (why.isEmpty() ? "" : " " + why + "."));
             }
             if (!store.exists(request.exportDir().resolve("saved_model.pb"))) {
                 throw new TrainingException(kind + " " + request.runName() + " succeeded but wrote no SavedModel to "
@@ -111,9 +112,13 @@ final class KubernetesTrainingBackend implements TrainingBackend {
         }
     }
 
-    private Optional<Pod> logPod(String runName) {
-        List<Pod> pods = api.client().pods().inNamespace(api.namespace())
+    private List<Pod> pods(String runName) {
+        return api.client().pods().inNamespace(api.namespace())
                 .withLabel(OPERATOR_LABELS + "job-name", runName).list().getItems();
+    }
+
+    private Optional<Pod> logPod(String runName) {
+        List<Pod> pods = pods(runName);
         Comparator<Pod> coordinatorFirst = Comparator.comparing(pod -> {
             Map<String, String> labels = pod.getMetadata().getLabels();
             String type = labels.getOrDefault(OPERATOR_LABELS + "replica-type", "");

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
+import dev.caravan.storage.S3OperationException;
 import dev.caravan.storage.S3Settings;
 
 /**
@@ -76,6 +77,9 @@ public final class LocalTrainingBackend implements TrainingBackend {
         RunFolder run = RunFolder.create(runsDir, request.runName());
         try (ObjectStore store = ObjectStore.connect(s3)) {
             return train(request, listener, run, store);
+        } catch (S3OperationException e) {
+            // its message names the endpoint, the operation and what to do
+            throw new TrainingException("cannot check the export of run " + request.runName() + ": " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new TrainingException("cannot check the export of run " + request.runName() + " in S3 at "
                     + s3.endpoint() + ": " + e.getMessage() + "; check that S3 is reachable", e);

@@ -1,9 +1,8 @@
 package dev.caravan.kubernetes;
 
-import dev.caravan.testutil.Pipelines;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,15 +18,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-
-import static org.awaitility.Awaitility.await;
 
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
 import dev.caravan.kubernetes.testutil.TrainingOperator;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
+import dev.caravan.testutil.Pipelines;
 import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingRequest;
 import dev.caravan.training.TrainingResult;
@@ -90,6 +89,24 @@ class KubernetesTrainingBackendTest {
         assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-bbbbbbbbbb"), progress -> { }))
                 .isInstanceOf(TrainingException.class)
                 .hasMessage("TFJob mnist-bbbbbbbbbb failed: TFJobFailed: TFJob mnist-bbbbbbbbbb has failed because 1 Chief replica(s) failed.");
+    }
+
+    @Test
+    void aReplicaKilledForItsMemoryIsNamedInTheFailure() {
+        client.pods().inNamespace(KubernetesFixtures.NAMESPACE).resource(new PodBuilder()
+                .withNewMetadata().withName("mnist-cccccccccc-chief-0")
+                .addToLabels("training.kubeflow.org/job-name", "mnist-cccccccccc")
+                .addToLabels("training.kubeflow.org/replica-type", "chief")
+                .addToLabels("training.kubeflow.org/replica-index", "0").endMetadata()
+                .withNewStatus().addNewContainerStatus().withName("tensorflow").withNewState().withNewTerminated()
+                .withExitCode(137).withReason("OOMKilled").endTerminated().endState().endContainerStatus().endStatus()
+                .build()).create();
+        operator.failingWith("TFJob mnist-cccccccccc has failed because 1 Chief replica(s) failed.");
+
+        assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-cccccccccc"), progress -> { }))
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("1 Chief replica(s) failed. chief-0 was OOMKilled (exit code 137): it used more "
+                        + "memory than its container's limit");
     }
 
     @Test
