@@ -46,7 +46,7 @@ final class KubernetesTrainingBackend implements TrainingBackend {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesTrainingBackend.class);
     // The labels training-operator v1 puts on the pods of a job (common_types.go).
-    private static final String OPERATOR_LABELS = "training.kubeflow.org/";
+    static final String OPERATOR_LABELS = "training.kubeflow.org/";
     private static final Duration LOG_FOLLOW_POLL = Duration.ofMillis(250);
 
     private final KubernetesApi api;

@@ -17,8 +17,6 @@ import io.fabric8.kubernetes.api.model.Pod;
  */
 final class PodTerminations {
 
-    private static final String OPERATOR_LABELS = "training.kubeflow.org/";
-
     private PodTerminations() {
     }
 
@@ -27,8 +25,9 @@ final class PodTerminations {
         List<String> ended = new ArrayList<>();
         for (Pod pod : pods) {
             Map<String, String> labels = pod.getMetadata().getLabels();
-            String replica = labels.getOrDefault(OPERATOR_LABELS + "replica-type", pod.getMetadata().getName()) + "-"
-                    + labels.getOrDefault(OPERATOR_LABELS + "replica-index", "0");
+            String operator = KubernetesTrainingBackend.OPERATOR_LABELS;
+            String replica = labels.getOrDefault(operator + "replica-type", pod.getMetadata().getName()) + "-"
+                    + labels.getOrDefault(operator + "replica-index", "0");
             statuses(pod).map(PodTerminations::terminated).filter(t -> t != null && t.getExitCode() != null
                     && t.getExitCode() != 0).findFirst().ifPresent(t -> ended.add(replica + " " + describe(t)));
         }
