@@ -142,6 +142,8 @@ final class TrainerProcess {
     /** Kills the trainer and every process it started, and waits for them all to be gone. */
     void killTree() throws InterruptedException {
         tree.kill();
+        // A killed child of ours stays a zombie until the JDK reaps it; once reaped, no process of it is left at all.
+        child.ifPresent(TrainerProcess::reaped);
     }
 
     /**
