@@ -1,7 +1,8 @@
 -- Caravan's own tables. Spring Batch keeps its tables (BATCH_*) beside them.
 
 -- Every commit reaches the database file before it returns: H2's default keeps the last 0.5 s of commits in memory,
--- so a kill -9 lost runs that had been answered as queued or started. The setting is stored in the database.
+-- so a kill -9 lost runs that had been answered as queued or started. The setting is stored in the database, so it
+-- holds whatever H2 URL a user configures; the shipped URL says it too.
 SET WRITE_DELAY 0;
 
 -- Camel's idempotent repository (camel-sql JdbcMessageIdRepository), with room for long object keys.
@@ -12,7 +13,6 @@ CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (
     PRIMARY KEY (processorName, messageId)
 );
 
--- One row a retrain run: the job instance it is, the data it trains on and how it went.
 -- Uploads a quiet-period route has seen but not yet turned into a run (camel-sql JdbcAggregationRepository), so a
 -- restart in the quiet period loses none of them.
 CREATE TABLE IF NOT EXISTS caravan_quiet_uploads (
@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS caravan_quiet_uploads_completed (
     version BIGINT NOT NULL
 );
 
+-- One row a retrain run: the job instance it is, the data it trains on and how it went.
 CREATE TABLE IF NOT EXISTS caravan_run (
     run_name VARCHAR(63) NOT NULL PRIMARY KEY,
     model VARCHAR(63) NOT NULL,

@@ -104,6 +104,19 @@ public class RetrainCoordinator {
     /** Drops the waiting follow-up named {@code run}, recording why; true if it waited. */
     public synchronized boolean dropWaiting(String run, String reason) {
         boolean dropped = waiting.values().removeIf(parameters -> RunNames.of(parameters).equals(run));
+        if (!dropped && held) {
+            // Before release, a model's first waiting run already stands first in line.
+            String model = current.entrySet().stream().filter(entry -> RunNames.of(entry.getValue()).equals(run))
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            if (model != null) {
+                current.remove(model);
+                JobParameters next = waiting.remove(model);
+                if (next != null) {
+                    current.put(model, next);
+                }
+                dropped = true;
+            }
+        }
         if (dropped) {
             runs.dropped(run, reason);
         }
@@ -156,6 +169,7 @@ public class RetrainCoordinator {
             } catch (RuntimeException e) {
                 // A run's own failure is in its record; this is a launch that could not happen at all.
                 log.error("Run {} could not be launched: {}", RunNames.of(next), e.getMessage(), e);
+                runs.notLaunched(RunNames.of(next), "could not be launched: " + e.getMessage());
                 events.publishEvent(new RunEvent.LaunchFailed(RunNames.of(next), model, e.getMessage()));
             }
             if (workers.isShutdown()) {

@@ -56,14 +56,16 @@ public class RunStore {
 
     /**
      * Records a run that waits behind its model's current run, with the settings and origin it needs to start after
-     * a restart. A run that exists already (a failed run asked to retry) keeps its row and waits again.
+     * a restart. A run that exists already (a failed run asked to retry) keeps its row and waits again; a completed
+     * one stays as it is, since its work is done.
      */
     public void queued(String name, String model, String snapshot, Map<String, String> settings, String origin) {
         Timestamp now = Timestamp.from(Instant.now());
         String json = write(settings);
         int updated = jdbc.update("UPDATE caravan_run SET status = 'QUEUED', outcome = NULL, message = NULL, "
-                + "ended_at = NULL, settings = ?, origin = ? WHERE run_name = ?", json, truncate(origin), name);
-        if (updated == 0) {
+                + "ended_at = NULL, settings = ?, origin = ? WHERE run_name = ? AND status <> 'COMPLETED'", json,
+                truncate(origin), name);
+        if (updated == 0 && find(name).isEmpty()) {
             jdbc.update("INSERT INTO caravan_run (run_name, model, snapshot, status, settings, origin, created_at) "
                     + "VALUES (?, ?, ?, 'QUEUED', ?, ?, ?)", name, model, snapshot, json, truncate(origin), now);
         }
@@ -73,6 +75,12 @@ public class RunStore {
     public void dropped(String name, String message) {
         jdbc.update("UPDATE caravan_run SET status = 'DROPPED', message = ?, ended_at = ? WHERE run_name = ? "
                 + "AND status = 'QUEUED'", truncate(message), Timestamp.from(Instant.now()), name);
+    }
+
+    /** Ends a run that waited and could not be launched at all, so it does not wait for ever. */
+    public void notLaunched(String name, String message) {
+        jdbc.update("UPDATE caravan_run SET status = 'FAILED', outcome = 'FAILED', message = ?, ended_at = ? "
+                + "WHERE run_name = ? AND status = 'QUEUED'", truncate(message), Timestamp.from(Instant.now()), name);
     }
 
     /** The runs that wait (status QUEUED), oldest first, as requests to start again. */

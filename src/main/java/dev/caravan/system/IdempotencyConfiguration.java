@@ -24,7 +24,8 @@ class IdempotencyConfiguration {
 
     /**
      * The uploads a quiet-period route has seen and waits on until their prefix is quiet. After a restart the wait
-     * starts again; an upload whose run could not be asked for is tried again (camel-sql recovery).
+     * starts again; an upload whose run could not be asked for (S3 down) is tried again every 5 s until it is
+     * (camel-sql recovery), each failure logged.
      */
     @Bean
     JdbcAggregationRepository quietUploads(DataSource dataSource, PlatformTransactionManager transactions) {

@@ -92,7 +92,7 @@ final class ProcessTree {
             return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
         } catch (IOException e) {
             // No /proc here (the handle's word stands), or the process is gone meanwhile.
-            return Files.isDirectory(PROC) ? process.isAlive() : true;
+            return process.isAlive();
         }
     }
 
