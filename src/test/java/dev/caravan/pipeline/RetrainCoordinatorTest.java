@@ -142,6 +142,44 @@ class RetrainCoordinatorTest {
         }
     }
 
+    @Test
+    void aRunStoppedBeforeReleaseNeverStarts() {
+        RetrainCoordinator held = new RetrainCoordinator(launcher(), runs, event -> { });
+        try {
+            held.submit(new RetrainRequest("mnist", "s1", Map.of(), "test"));
+
+            assertThat(held.dropWaiting(name("s1"), "stopped by test before it started")).isTrue();
+            held.release();
+
+            assertThat(runs.find(name("s1")).orElseThrow().status()).isEqualTo("DROPPED");
+            assertThat(held.idle("mnist")).isTrue();
+            assertThat(launched).isEmpty();
+        } finally {
+            held.stop();
+        }
+    }
+
+    @Test
+    void aRunThatCannotBeLaunchedIsFailedNotLeftWaiting() {
+        JobLauncher refusing = (job, parameters) -> {
+            throw new IllegalStateException("the job repository is down");
+        };
+        RetrainCoordinator failing = new RetrainCoordinator(new RetrainLauncher(refusing, null, new SimpleJob("retrain"),
+                event -> { }), runs, event -> { });
+        try {
+            failing.release();
+            failing.submit(new RetrainRequest("mnist", "s1", Map.of(), "test"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> failing.idle("mnist"));
+            Run run = runs.find(name("s1")).orElseThrow();
+            assertThat(run.status()).isEqualTo("FAILED");
+            assertThat(run.message()).isEqualTo("could not be launched: the job repository is down");
+            assertThat(runs.waiting()).isEmpty();
+        } finally {
+            failing.stop();
+        }
+    }
+
     private RetrainCoordinator started() {
         RetrainCoordinator started = new RetrainCoordinator(launcher(), runs, event -> { });
         started.release();
