@@ -94,16 +94,16 @@ class KubernetesTrainingBackendTest {
     @Test
     void aReplicaKilledForItsMemoryIsNamedInTheFailure() {
         client.pods().inNamespace(KubernetesFixtures.NAMESPACE).resource(new PodBuilder()
-                .withNewMetadata().withName("mnist-cccccccccc-chief-0")
-                .addToLabels("training.kubeflow.org/job-name", "mnist-cccccccccc")
+                .withNewMetadata().withName("mnist-kkkkkkkkkk-chief-0")
+                .addToLabels("training.kubeflow.org/job-name", "mnist-kkkkkkkkkk")
                 .addToLabels("training.kubeflow.org/replica-type", "chief")
                 .addToLabels("training.kubeflow.org/replica-index", "0").endMetadata()
                 .withNewStatus().addNewContainerStatus().withName("tensorflow").withNewState().withNewTerminated()
                 .withExitCode(137).withReason("OOMKilled").endTerminated().endState().endContainerStatus().endStatus()
                 .build()).create();
-        operator.failingWith("TFJob mnist-cccccccccc has failed because 1 Chief replica(s) failed.");
+        operator.failingWith("TFJob mnist-kkkkkkkkkk has failed because 1 Chief replica(s) failed.");
 
-        assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-cccccccccc"), progress -> { }))
+        assertThatThrownBy(() -> backend.train(KubernetesFixtures.request("mnist-kkkkkkkkkk"), progress -> { }))
                 .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("1 Chief replica(s) failed. chief-0 was OOMKilled (exit code 137): it used more "
                         + "memory than its container's limit");
