@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -24,8 +25,11 @@ class RunLifecycle implements JobExecutionListener {
     private final ModelRegistry registry;
     private final ApplicationEventPublisher events;
     private final RunStops stops;
+    private final JobRepository jobs;
 
-    RunLifecycle(RunStore runs, ModelRegistry registry, ApplicationEventPublisher events, RunStops stops) {
+    RunLifecycle(RunStore runs, ModelRegistry registry, ApplicationEventPublisher events, RunStops stops,
+                 JobRepository jobs) {
+        this.jobs = jobs;
         this.runs = runs;
         this.registry = registry;
         this.events = events;
@@ -41,6 +45,9 @@ class RunLifecycle implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution job) {
+        // Spring Batch records the job's end only after its listeners: recorded here first, a run shown as ended is
+        // ended in the job repository too, so it can be retried at once.
+        jobs.update(job);
         RunContext run = RunContext.of(job);
         String outcome = outcome(job);
         String message = RetrainLauncher.summary(job);
