@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import dev.caravan.database.Database;
 import dev.caravan.training.TrainingProgress;
 
 /**
@@ -36,9 +37,12 @@ public class RunStore {
     };
 
     private final JdbcTemplate jdbc;
+    private final String upsertScalar;
 
-    public RunStore(JdbcTemplate jdbc) {
+    public RunStore(JdbcTemplate jdbc, Database database) {
         this.jdbc = jdbc;
+        this.upsertScalar = database.upsert("caravan_run_scalar", List.of("run_name", "step"),
+                List.of("loss", "accuracy"), List.of());
     }
 
     /** Records a run when its job starts; a restarted run keeps its row and gets the new execution. */
@@ -136,8 +140,7 @@ public class RunStore {
     }
 
     public void addScalar(String name, TrainingProgress progress) {
-        jdbc.update("MERGE INTO caravan_run_scalar (run_name, step, loss, accuracy) KEY (run_name, step) VALUES (?, ?, ?, ?)",
-                name, progress.step(), progress.loss(), progress.accuracy());
+        jdbc.update(upsertScalar, name, progress.step(), progress.loss(), progress.accuracy());
     }
 
     public List<TrainingProgress> scalars(String name) {

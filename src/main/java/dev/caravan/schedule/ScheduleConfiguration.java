@@ -1,14 +1,20 @@
 package dev.caravan.schedule;
 
 import java.time.Clock;
+import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
+import org.quartz.impl.jdbcjobstore.StdJDBCDelegate;
+import org.springframework.boot.autoconfigure.quartz.QuartzProperties;
+import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.caravan.database.Database;
 import dev.caravan.definition.PipelineCatalog;
 
 /**
@@ -22,6 +28,23 @@ class ScheduleConfiguration {
     @Bean
     ScheduleFirer scheduleFirer(Retrains retrains) {
         return new ScheduleFirer(retrains, Clock.systemUTC());
+    }
+
+    /**
+     * Quartz reads its binary columns through a delegate made for the database: PostgreSQL's {@code bytea} needs
+     * Quartz's {@code PostgreSQLDelegate} (Quartz tables_postgres.sql); H2 takes the standard one.
+     */
+    @Bean
+    SchedulerFactoryBeanCustomizer quartzDelegate(QuartzProperties quartz, Database database) {
+        return factory -> {
+            Properties properties = new Properties();
+            properties.putAll(quartz.getProperties());
+            properties.setProperty("org.quartz.jobStore.driverDelegateClass", switch (database) {
+                case H2 -> StdJDBCDelegate.class.getName();
+                case POSTGRESQL -> PostgreSQLDelegate.class.getName();
+            });
+            factory.setQuartzProperties(properties);
+        };
     }
 
     @Bean

@@ -2,12 +2,14 @@ package dev.caravan.snapshot;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
+import dev.caravan.database.Database;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 
@@ -17,10 +19,13 @@ public class SnapshotStore {
 
     private final ObjectStore store;
     private final JdbcTemplate jdbc;
+    private final String upsert;
 
-    public SnapshotStore(ObjectStore store, JdbcTemplate jdbc) {
+    public SnapshotStore(ObjectStore store, JdbcTemplate jdbc, Database database) {
         this.store = store;
         this.jdbc = jdbc;
+        this.upsert = database.upsert("caravan_snapshot", List.of("hash"),
+                List.of("location", "object_count", "total_bytes"), List.of("created_at"));
     }
 
     /**
@@ -40,10 +45,8 @@ public class SnapshotStore {
     /** Freezes and records the snapshot; recording the same snapshot again changes nothing. */
     public Snapshot freezeAndSave(S3Location prefix, String marker) {
         Snapshot snapshot = freeze(prefix, marker);
-        jdbc.update("MERGE INTO caravan_snapshot (hash, location, object_count, total_bytes, created_at) KEY (hash) "
-                + "VALUES (?, ?, ?, ?, COALESCE((SELECT created_at FROM caravan_snapshot WHERE hash = ?), ?))",
-                snapshot.hash(), snapshot.location().uri(), snapshot.objectCount(), snapshot.totalBytes(),
-                snapshot.hash(), Timestamp.from(Instant.now()));
+        jdbc.update(upsert, snapshot.hash(), snapshot.location().uri(), snapshot.objectCount(), snapshot.totalBytes(),
+                Timestamp.from(Instant.now()));
         return snapshot;
     }
 

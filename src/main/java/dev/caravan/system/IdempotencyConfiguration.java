@@ -4,10 +4,13 @@ import javax.sql.DataSource;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
+
+import dev.caravan.database.Database;
 
 /**
  * What the trigger routes remember in the database, so that a restart neither triggers an upload twice nor forgets
@@ -28,9 +31,13 @@ class IdempotencyConfiguration {
      * (camel-sql recovery), each failure logged.
      */
     @Bean
-    JdbcAggregationRepository quietUploads(DataSource dataSource, PlatformTransactionManager transactions) {
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(transactions, "caravan_quiet_uploads",
-                dataSource);
+    JdbcAggregationRepository quietUploads(DataSource dataSource, PlatformTransactionManager transactions,
+            Database database) {
+        // On PostgreSQL a failed insert ends the transaction it is in; camel-sql's PostgreSQL repository never tries one.
+        JdbcAggregationRepository repository = switch (database) {
+            case H2 -> new JdbcAggregationRepository(transactions, "caravan_quiet_uploads", dataSource);
+            case POSTGRESQL -> new PostgresAggregationRepository(transactions, "caravan_quiet_uploads", dataSource);
+        };
         repository.setUseRecovery(true);
         return repository;
     }

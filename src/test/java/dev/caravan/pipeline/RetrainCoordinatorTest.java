@@ -14,12 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.JobInstance;
-import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.batch.core.job.SimpleJob;
+import org.springframework.batch.core.launch.JobLauncher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+
+import dev.caravan.database.Database;
+import dev.caravan.testutil.TestDatabases;
 
 /**
  * One retrain per model at a time: requests that arrive during a run coalesce into one follow-up on the newest
@@ -43,9 +46,9 @@ class RetrainCoordinatorTest {
         }
         return new JobExecution(new JobInstance(1L, job.getName()), parameters);
     };
-    private final EmbeddedDatabase database = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
-            .generateUniqueName(true).addScript("classpath:schema-caravan.sql").build();
-    private final RunStore runs = new RunStore(new JdbcTemplate(database));
+    private final EmbeddedDatabase database = TestDatabases.migrated(new EmbeddedDatabaseBuilder()
+            .setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build());
+    private final RunStore runs = new RunStore(new JdbcTemplate(database), Database.H2);
     private RetrainCoordinator coordinator = started();
 
     @AfterEach

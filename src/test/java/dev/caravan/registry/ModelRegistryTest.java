@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import dev.caravan.registry.ModelVersion.State;
 import dev.caravan.storage.S3Location;
+import dev.caravan.testutil.TestDatabases;
 
 class ModelRegistryTest {
 
@@ -20,7 +19,7 @@ class ModelRegistryTest {
     void createSchema() {
         DriverManagerDataSource dataSource = new DriverManagerDataSource(
                 "jdbc:h2:mem:registry-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        new ResourceDatabasePopulator(new ClassPathResource("schema-caravan.sql")).execute(dataSource);
+        TestDatabases.migrated(dataSource);
         registry = new ModelRegistry(new JdbcTemplate(dataSource));
     }
 

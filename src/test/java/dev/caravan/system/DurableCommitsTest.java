@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
+import dev.caravan.database.Database;
 import dev.caravan.pipeline.RunStore;
+import dev.caravan.testutil.TestDatabases;
 
 /**
  * A state change Caravan has answered is on disk, even when the process is killed the next instant (kill -9 runs no
@@ -71,15 +71,13 @@ class DurableCommitsTest {
         return status.isEmpty() ? "lost" : status.get(0);
     }
 
-    /** The child: Caravan's schema script, then one run recorded through {@link RunStore}, then a halt. */
+    /** The child: Caravan's migrations, then one run recorded through {@link RunStore}, then a halt. */
     static final class RecordThenHalt {
 
         public static void main(String[] args) throws Exception {
             DriverManagerDataSource dataSource = new DriverManagerDataSource(args[0], "caravan", "");
-            try (var connection = dataSource.getConnection()) {
-                ScriptUtils.executeSqlScript(connection, new ClassPathResource("schema-caravan.sql"));
-            }
-            new RunStore(new JdbcTemplate(dataSource)).queued(args[1], "mnist", "snapshot", Map.of(), "test");
+            TestDatabases.migrated(dataSource);
+            new RunStore(new JdbcTemplate(dataSource), Database.H2).queued(args[1], "mnist", "snapshot", Map.of(), "test");
             System.out.println("recorded " + args[1]);
             System.out.flush();
             Runtime.getRuntime().halt(9);

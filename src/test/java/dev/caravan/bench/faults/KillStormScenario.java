@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.caravan.Caravan;
 import dev.caravan.bench.S3Server;
+import dev.caravan.database.Database;
 import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
@@ -96,7 +97,7 @@ public final class KillStormScenario {
                     store.put(DATA.resolve("burst-" + burst + "/object-" + i + ".txt"), ("burst " + burst + " object "
                             + i).getBytes());
                 }
-                snapshots.put(burst, new SnapshotStore(store, null).freeze(DATA, "_SUCCESS").hash());
+                snapshots.put(burst, new SnapshotStore(store, null, Database.H2).freeze(DATA, "_SUCCESS").hash());
                 MnistUploads.marker(store, DATA);
                 if (killAfter.contains(burst)) {
                     // somewhere between the marker being seen, its run being recorded, training and promoting
