@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Flyway, as Boot runs it before anything reads the database, applies {@link CaravanSchema} at every start. */
 @Configuration(proxyBeanMethods = false)
-class SchemaMigrations {
+public class SchemaMigrations {
 
     @Bean
     FlywayConfigurationCustomizer caravanSchema() {

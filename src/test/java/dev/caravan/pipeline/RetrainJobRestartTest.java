@@ -28,10 +28,10 @@ import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.batch.BatchAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration;
 import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,6 +43,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.jdbc.JdbcTestUtils;
 
 import dev.caravan.data.DataValidation;
+import dev.caravan.database.SchemaMigrations;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.registry.ModelOperations;
@@ -85,10 +86,11 @@ class RetrainJobRestartTest {
     // Not a @Configuration: benchmarks run Caravan with the test classes on the class path, and its component scan
     // must not find this context's beans.
     @ImportAutoConfiguration({DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-            JdbcTemplateAutoConfiguration.class, SqlInitializationAutoConfiguration.class,
+            JdbcTemplateAutoConfiguration.class, FlywayAutoConfiguration.class,
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})
     @ConfigurationPropertiesScan("dev.caravan")
-    @Import({RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class, RunStops.class, RunStore.class,
+    @Import({SchemaMigrations.class, RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class,
+            RunStops.class, RunStore.class,
             ModelRegistry.class, ModelOperations.class})
     static class RetrainJobOnStubs {
 

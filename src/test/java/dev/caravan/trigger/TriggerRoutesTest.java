@@ -18,10 +18,10 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.sql.init.SqlInitializationAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
@@ -33,14 +33,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.caravan.database.SchemaMigrations;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.system.PipelineMetrics;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.Pipelines;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The trigger routes made from the templates in {@code routes/retrain-on-data.camel.yaml}, one per pipeline, polling
@@ -64,12 +66,12 @@ class TriggerRoutesTest {
     // must not find this context's beans.
     @ImportAutoConfiguration({CamelAutoConfiguration.class, DataSourceAutoConfiguration.class,
             DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
-            SqlInitializationAutoConfiguration.class})
+            FlywayAutoConfiguration.class})
     @ConfigurationPropertiesScan("dev.caravan")
     @ComponentScan(basePackages = "dev.caravan.system", useDefaultFilters = false, includeFilters =
             @ComponentScan.Filter(type = FilterType.REGEX,
                     pattern = "dev\\.caravan\\.system\\.(StorageConfiguration|IdempotencyConfiguration)"))
-    @Import({PipelineCatalog.class, TriggerRoutes.class, PipelineMetrics.class})
+    @Import({SchemaMigrations.class, PipelineCatalog.class, TriggerRoutes.class, PipelineMetrics.class})
     static class TriggerRoutesOnEmbeddedS3 {
 
         @Bean
