@@ -67,7 +67,7 @@ public final class RunManifests {
         ServingManifests serving = new ServingManifests(settings, s3);
         List<HasMetadata> objects = List.of(new TrainingJobManifest(settings, s3).build(request),
                 tensorboard.deployment(run, request.modelDir(), Instant.EPOCH), tensorboard.service(run),
-                serving.deployment(model, 1, export), serving.service(model));
+                serving.deployment(model, 1, export), serving.service(model), serving.podDisruptionBudget(model));
         StringBuilder yaml = new StringBuilder();
         objects.forEach(o -> yaml.append(Serialization.asYaml(o)));
         return yaml.toString();
