@@ -18,7 +18,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
  * What every pod Caravan creates runs with, as the Kubernetes "restricted" Pod Security Standard asks: a non-root
  * user, no privilege escalation, no capabilities, the runtime's seccomp profile and a read-only root filesystem,
  * with an emptyDir at {@code /tmp} as the one writable path (also {@code HOME}). Every container has requests and
- * limits.
+ * limits. None of these pods calls the Kubernetes API, so none gets a service account token.
  */
 final class PodSecurity {
 

@@ -62,7 +62,7 @@ public final class ServingManifests {
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate().endStrategy()
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels).addToAnnotations(Names.MODEL_VERSION, Long.toString(version)).endMetadata()
-                .withNewSpec().withSecurityContext(PodSecurity.pod())
+                .withNewSpec().withSecurityContext(PodSecurity.pod()).withAutomountServiceAccountToken(false)
                 .addNewInitContainer().withName("load-model").withImage(settings.serving().loaderImage())
                 .withCommand("aws").withArgs("s3", "cp", "--recursive", "--endpoint-url", podS3.endpoint().toString(),
                         export.asPrefix().uri(), basePath + "/" + version + "/")

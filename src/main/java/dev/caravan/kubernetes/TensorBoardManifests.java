@@ -42,7 +42,7 @@ public final class TensorBoardManifests {
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", name(runName)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().withSecurityContext(PodSecurity.pod()).addNewContainer()
+                .withNewSpec().withSecurityContext(PodSecurity.pod()).withAutomountServiceAccountToken(false).addNewContainer()
                 .withName("tensorboard").withImage(settings.tensorboard().image())
                 .withCommand("tensorboard").withArgs("--logdir", logDir.asPrefix().uri(), "--bind_all", "--port", Integer.toString(PORT))
                 .addNewPort().withName("http").withContainerPort(PORT).endPort()

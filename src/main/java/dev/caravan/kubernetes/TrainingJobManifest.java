@@ -135,7 +135,7 @@ public final class TrainingJobManifest {
                 .withNewResources().withRequests(resources).withLimits(limits).endResources()
                 .withSecurityContext(PodSecurity.container()).addToVolumeMounts(PodSecurity.tmpMount())
                 .endContainer()
-                .withSecurityContext(PodSecurity.pod())
+                .withSecurityContext(PodSecurity.pod()).withAutomountServiceAccountToken(false)
                 // TensorFlow Java unpacks its native library (~650 MB) into /tmp, and the export is staged there.
                 .addToVolumes(PodSecurity.tmpVolume(TMP_SIZE))
                 .withNodeSelector(training.nodeSelector().isEmpty() ? null : training.nodeSelector())

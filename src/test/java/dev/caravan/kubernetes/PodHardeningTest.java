@@ -59,10 +59,10 @@ class PodHardeningTest {
 
         SoftAssertions checks = new SoftAssertions();
         objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .forEach(d -> check(checks, "Deployment " + d.getMetadata().getName(), d.getSpec().getTemplate(), true));
+                .forEach(d -> checkRunPod(checks, "Deployment " + d.getMetadata().getName(), d.getSpec().getTemplate(), true));
         objects.stream().filter(GenericKubernetesResource.class::isInstance).map(GenericKubernetesResource.class::cast)
                 .forEach(job -> trainerTemplates(job).forEach((type, template) ->
-                        check(checks, job.getKind() + " " + type, template, false)));
+                        checkRunPod(checks, job.getKind() + " " + type, template, false)));
         checks.assertAll();
         assertThat(objects).filteredOn(GenericKubernetesResource.class::isInstance).hasSize(1);
     }
@@ -85,6 +85,13 @@ class PodHardeningTest {
         assertThat(serving.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
         assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    }
+
+    /** A pod a run creates calls no Kubernetes API, so it gets no service account token either. */
+    private static void checkRunPod(SoftAssertions checks, String what, PodTemplateSpec template, boolean longRunning) {
+        check(checks, what, template, longRunning);
+        checks.assertThat(template.getSpec().getAutomountServiceAccountToken()).as(what + ": automountServiceAccountToken")
+                .isFalse();
     }
 
     static void check(SoftAssertions checks, String what, PodTemplateSpec template, boolean longRunning) {
