@@ -38,7 +38,9 @@ class ManifestsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(RunManifests.forEnvironment(env, settings).render(pipeline, parameters));
+        RunManifests manifests = RunManifests.forEnvironment(env, settings);
+        spec.commandLine().getOut().println("# " + env + ": " + manifests.source());
+        spec.commandLine().getOut().print(manifests.render(pipeline, parameters));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -88,11 +88,16 @@ public final class RunManifests {
         List<HasMetadata> objects = List.of(new TrainingJobManifest(settings, s3).build(request),
                 tensorboard.deployment(run, request.modelDir(), Instant.EPOCH), tensorboard.service(run),
                 serving.deployment(model, 1, export), serving.service(model), serving.podDisruptionBudget(model));
-        StringBuilder yaml = new StringBuilder("# " + env + ": config/application.yaml, config/application-" + env
-                + ".yaml" + (overlay ? " and the " + OverlayEnvironment.CONFIG_MAP + " variables of "
-                + OverlayEnvironment.overlay(K8S, env) : " (no k8s/overlays/" + env + ")") + "\n");
+        StringBuilder yaml = new StringBuilder();
         objects.forEach(o -> yaml.append(Serialization.asYaml(o)));
         return yaml.toString();
+    }
+
+    /** Where the values come from, e.g. "config/application.yaml, config/application-prod.yaml and ...". */
+    public String source() {
+        return "config/application.yaml, config/application-" + env + ".yaml" + (overlay ? " and the "
+                + OverlayEnvironment.CONFIG_MAP + " variables of " + OverlayEnvironment.overlay(K8S, env)
+                : " (there is no k8s/overlays/" + env + ")");
     }
 
     /** The kubernetes settings flattened to {@code name=value}, for comparing environments. */

@@ -35,10 +35,10 @@ class RunManifestsTest {
 
     @Test
     void prodServingLoadsTheModelFromTheS3EndpointOfTheProdOverlay() {
-        String yaml = RunManifests.forEnvironment("prod", List.of()).render(null, Map.of());
+        RunManifests manifests = RunManifests.forEnvironment("prod", List.of());
 
-        assertThat(yaml).startsWith("# prod: config/application.yaml, config/application-prod.yaml and the caravan-env"
-                + " variables of k8s/overlays/prod\n");
+        assertThat(manifests.source()).isEqualTo("config/application.yaml, config/application-prod.yaml and the"
+                + " caravan-env variables of k8s/overlays/prod");
         assertThat(loader(PodHardeningTest.runObjects("prod")).getArgs())
                 .containsSequence("--endpoint-url", "https://s3.us-east-1.amazonaws.com");
     }
