@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,12 +123,15 @@ class RoleRulesTest {
 
     private static void train(KubernetesApi api, KubernetesSettings settings) throws Exception {
         String run = "rbac-aaaaaaaaaa";
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(run + "-chief-0")
+        String pod = run + "-chief-0";
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(pod)
                 .addToLabels("training.kubeflow.org/job-name", run)
                 .addToLabels("training.kubeflow.org/replica-type", "chief")
-                .addToLabels("training.kubeflow.org/replica-index", "0").endMetadata().build()).create();
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + run + "-chief-0/log?pretty=false&container=tensorflow")
-                .andReturn(200, "step 1\n").always();
+                .addToLabels("training.kubeflow.org/replica-index", "0").endMetadata()
+                .withNewStatus().withPhase("Pending").endStatus().build()).create();
+        String log = "/api/v1/namespaces/" + NS + "/pods/" + pod + "/log?pretty=false&container=tensorflow";
+        server.expect().get().withPath(log).andReturn(200, "step 1\n").always();
+        server.expect().get().withPath(log + "&follow=true").andReturn(200, "step 1\n").always();
         // A failed job takes the same calls as a succeeded one, and reads the pods' terminations too; no S3 is needed.
         KubernetesTrainingBackend training = new KubernetesTrainingBackend(api, new TrainingJobManifest(settings,
                 KubernetesFixtures.s3()), JobKind.TFJob, null);
@@ -140,6 +144,12 @@ class RoleRulesTest {
             }
         }
         training.copyLog(run, new ByteArrayOutputStream(), () -> false);
+        // `caravan logs -f` while the pod still starts: the log follows once the pod runs.
+        CompletableFuture.runAsync(() -> client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p)
+                .editStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .endStatus().build()), CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
+        AtomicInteger asked = new AtomicInteger();
+        training.copyLog(run, new ByteArrayOutputStream(), () -> asked.getAndIncrement() < 2);
         assertThat(training.cancel(run)).isTrue();
     }
 
