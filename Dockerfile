@@ -5,7 +5,8 @@
 # TensorFlow Java's native library needs glibc: keep a glibc base (not Alpine).
 FROM eclipse-temurin:17-jre
 
-# Run history (H2) and caches go to CARAVAN_HOME; TensorFlow unpacks its native library (~650 MB) on first use.
+# Caches go to CARAVAN_HOME; TensorFlow unpacks its native library (~650 MB) into /tmp on first use. On Kubernetes the
+# root filesystem is read-only and both are emptyDir volumes (k8s/base/caravan.yaml); the state is in PostgreSQL.
 ENV CARAVAN_HOME=/var/lib/caravan \
     TF_CPP_MIN_LOG_LEVEL=2 \
     JAVA_TOOL_OPTIONS="-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"

@@ -12,9 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code caravan manifests}: prints the objects a run would create in an environment, without a cluster. */
+/**
+ * {@code caravan manifests}: prints the objects a run would create in an environment, without a cluster, with the
+ * values its pod there has (its config file and its overlay's variables).
+ */
 @Command(name = "manifests", mixinStandardHelpOptions = true,
-        description = "Prints, as YAML, the TFJob, TensorBoard and serving objects a run would create in an environment.")
+        description = "Prints, as YAML, the TFJob, TensorBoard and serving objects a run would create in an environment, "
+                + "with config/application-<env>.yaml and the caravan-env variables of k8s/overlays/<env>.")
 class ManifestsCommand implements Callable<Integer> {
 
     @Spec
@@ -34,7 +38,9 @@ class ManifestsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(RunManifests.forEnvironment(env, settings).render(pipeline, parameters));
+        RunManifests manifests = RunManifests.forEnvironment(env, settings);
+        spec.commandLine().getOut().println("# " + env + ": " + manifests.source());
+        spec.commandLine().getOut().print(manifests.render(pipeline, parameters));
         spec.commandLine().getOut().flush();
         return 0;
     }

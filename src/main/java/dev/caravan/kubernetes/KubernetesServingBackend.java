@@ -1,6 +1,7 @@
 package dev.caravan.kubernetes;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -9,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 
@@ -50,6 +53,7 @@ final class KubernetesServingBackend implements ServingBackend {
             Optional<Deployment> before = current(model);
             Deployment applied = apply(wanted);
             applyService(model, applied);
+            applyDisruptionBudget(model, applied);
             if (!awaitReady(applied)) {
                 before.ifPresent(this::rollBackTo);
                 throw new ServingException("version " + version + " of " + model + " did not become ready within "
@@ -69,6 +73,8 @@ final class KubernetesServingBackend implements ServingBackend {
         api.run("delete Deployment " + name, () -> api.client().apps().deployments().inNamespace(api.namespace())
                 .withName(name).delete());
         api.run("delete Service " + name, () -> api.client().services().inNamespace(api.namespace()).withName(name).delete());
+        api.run("delete PodDisruptionBudget " + name, () -> api.client().policy().v1().podDisruptionBudget()
+                .inNamespace(api.namespace()).withName(name).delete());
     }
 
     @Override
@@ -94,11 +100,22 @@ final class KubernetesServingBackend implements ServingBackend {
 
     private void applyService(String model, Deployment owner) {
         Service service = manifests.service(model);
-        service.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
-                .withApiVersion("apps/v1").withKind("Deployment").withName(owner.getMetadata().getName())
-                .withUid(owner.getMetadata().getUid()).build()));
+        service.getMetadata().setOwnerReferences(ownedBy(owner));
         api.call("apply Service " + service.getMetadata().getName(), () -> api.client().services()
                 .inNamespace(api.namespace()).resource(service).createOr(NonDeletingOperation::update));
+    }
+
+    private void applyDisruptionBudget(String model, Deployment owner) {
+        PodDisruptionBudget budget = manifests.podDisruptionBudget(model);
+        budget.getMetadata().setOwnerReferences(ownedBy(owner));
+        api.call("apply PodDisruptionBudget " + budget.getMetadata().getName(), () -> api.client().policy().v1()
+                .podDisruptionBudget().inNamespace(api.namespace()).resource(budget).createOr(NonDeletingOperation::update));
+    }
+
+    /** The serving Deployment owns its Service and budget: deleting it deletes them too. */
+    private static List<OwnerReference> ownedBy(Deployment owner) {
+        return List.of(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build());
     }
 
     private boolean awaitReady(Deployment applied) {

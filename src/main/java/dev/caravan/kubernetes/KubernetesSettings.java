@@ -57,16 +57,22 @@ public record KubernetesSettings(
     public record Toleration(@NotBlank String key, String operator, String value, String effect) {
     }
 
-    /** TensorBoard Deployments: the image (it must read s3://) and how long a run's TensorBoard is kept. */
-    public record TensorBoard(@NotBlank String image, @NotNull Duration retention) {
+    /**
+     * TensorBoard Deployments: the image (it must read s3://), how long a run's TensorBoard is kept, and its container's
+     * requests and limits (quantities, e.g. 500m and 1Gi).
+     */
+    public record TensorBoard(@NotBlank String image, @NotNull Duration retention, @NotBlank String cpu,
+                              @NotBlank String memory) {
     }
 
     /**
      * TensorFlow Serving: a current image serving from a volume that an init container fills with the one promoted
-     * version from S3, so nothing is served before the gate passes it.
+     * version from S3, so nothing is served before the gate passes it. {@code cpu} and {@code memory} are the server
+     * container's requests and limits (quantities, e.g. 1 and 2Gi).
      */
     public record Serving(@NotBlank String image, @NotBlank String loaderImage, @Min(1) @Max(100) int replicas,
-                          @NotNull Access access, @NotNull Duration readyTimeout) {
+                          @NotNull Access access, @NotNull Duration readyTimeout, @NotBlank String cpu,
+                          @NotBlank String memory) {
     }
 
     /** How Caravan reaches the serving Service: by its DNS name inside the cluster, or a port-forward from outside. */

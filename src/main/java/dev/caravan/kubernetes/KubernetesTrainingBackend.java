@@ -48,6 +48,8 @@ final class KubernetesTrainingBackend implements TrainingBackend {
     // The labels training-operator v1 puts on the pods of a job (common_types.go).
     static final String OPERATOR_LABELS = "training.kubeflow.org/";
     private static final Duration LOG_FOLLOW_POLL = Duration.ofMillis(250);
+    // A followed log of a pod that is still starting (pulling its image) begins once it runs, within this wait.
+    private static final Duration LOG_FOLLOW_READY_WAIT = Duration.ofMinutes(1);
 
     private final KubernetesApi api;
     private final TrainingJobManifest manifest;
@@ -103,7 +105,8 @@ final class KubernetesTrainingBackend implements TrainingBackend {
             out.flush();
             return;
         }
-        try (LogWatch watch = resource.inContainer(kind.containerName()).watchLog(out)) {
+        try (LogWatch watch = resource.inContainer(kind.containerName())
+                .withReadyWaitTimeout((int) LOG_FOLLOW_READY_WAIT.toMillis()).watchLog(out)) {
             while (follow.getAsBoolean()) {
                 Thread.sleep(LOG_FOLLOW_POLL.toMillis());
             }

@@ -1,7 +1,9 @@
 package dev.caravan.kubernetes;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +15,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,25 +32,41 @@ import dev.caravan.training.TrainingRequest;
 /** The objects a run would create in an environment, rendered from its settings without a cluster. */
 public final class RunManifests {
 
+    private static final Path K8S = Path.of("k8s");
+
+    private final String env;
+    private final boolean overlay;
     private final S3Properties s3;
     private final RunLayout layout;
     private final KubernetesSettings settings;
     private final PipelineCatalog pipelines;
 
-    private RunManifests(S3Properties s3, RunLayout layout, KubernetesSettings settings, PipelineCatalog pipelines) {
+    private RunManifests(String env, boolean overlay, S3Properties s3, RunLayout layout, KubernetesSettings settings,
+                         PipelineCatalog pipelines) {
+        this.env = env;
+        this.overlay = overlay;
         this.s3 = s3;
         this.layout = layout;
         this.settings = settings;
         this.pipelines = pipelines;
     }
 
-    /** Reads {@code config/application.yaml} and {@code config/application-<env>.yaml} as the service would. */
+    /**
+     * Reads the settings as Caravan's pod in {@code env} would: {@code config/application.yaml} and
+     * {@code config/application-<env>.yaml}, with the environment variables that {@code k8s/overlays/<env>} gives the
+     * container (its {@code caravan-env} literals) in place of this machine's; {@code properties} ({@code name=value})
+     * override both.
+     */
     public static RunManifests forEnvironment(String env, List<String> properties) {
+        Map<String, Object> overlay = new LinkedHashMap<>(OverlayEnvironment.of(K8S, env));
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("k8s/overlays/" + env, overlay));
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SettingsOnly.class)
-                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false).environment(environment)
                 .profiles(env).run(properties.stream().map(p -> "--" + p).toArray(String[]::new))) {
-            return new RunManifests(context.getBean(S3Properties.class), context.getBean(RunLayout.class),
-                    context.getBean(KubernetesSettings.class), context.getBean(PipelineCatalog.class));
+            return new RunManifests(env, !overlay.isEmpty(), context.getBean(S3Properties.class),
+                    context.getBean(RunLayout.class), context.getBean(KubernetesSettings.class),
+                    context.getBean(PipelineCatalog.class));
         }
     }
 
@@ -67,10 +87,17 @@ public final class RunManifests {
         ServingManifests serving = new ServingManifests(settings, s3);
         List<HasMetadata> objects = List.of(new TrainingJobManifest(settings, s3).build(request),
                 tensorboard.deployment(run, request.modelDir(), Instant.EPOCH), tensorboard.service(run),
-                serving.deployment(model, 1, export), serving.service(model));
+                serving.deployment(model, 1, export), serving.service(model), serving.podDisruptionBudget(model));
         StringBuilder yaml = new StringBuilder();
         objects.forEach(o -> yaml.append(Serialization.asYaml(o)));
         return yaml.toString();
+    }
+
+    /** Where the values come from, e.g. "config/application.yaml, config/application-prod.yaml and ...". */
+    public String source() {
+        return "config/application.yaml, config/application-" + env + ".yaml" + (overlay ? " and the "
+                + OverlayEnvironment.CONFIG_MAP + " variables of " + OverlayEnvironment.overlay(K8S, env)
+                : " (there is no k8s/overlays/" + env + ")");
     }
 
     /** The kubernetes settings flattened to {@code name=value}, for comparing environments. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -41,12 +42,18 @@ public final class TensorBoardManifests {
                 .withNewSpec().withReplicas(1)
                 .withNewSelector().addToMatchLabels("app", name(runName)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer()
+                .withNewSpec().withSecurityContext(PodSecurity.pod()).withAutomountServiceAccountToken(false).addNewContainer()
                 .withName("tensorboard").withImage(settings.tensorboard().image())
                 .withCommand("tensorboard").withArgs("--logdir", logDir.asPrefix().uri(), "--bind_all", "--port", Integer.toString(PORT))
                 .addNewPort().withName("http").withContainerPort(PORT).endPort()
-                .withEnv(PodEnvironment.s3(s3, settings.s3()))
-                .endContainer().endSpec().endTemplate()
+                .withEnv(PodEnvironment.s3(s3, settings.s3())).addToEnv(new EnvVar("HOME", PodSecurity.TMP_PATH, null))
+                .withNewReadinessProbe().withNewHttpGet().withPath("/").withPort(new IntOrString(PORT)).endHttpGet()
+                .withPeriodSeconds(10).endReadinessProbe()
+                .withNewLivenessProbe().withNewTcpSocket().withPort(new IntOrString(PORT)).endTcpSocket()
+                .withInitialDelaySeconds(30).withPeriodSeconds(20).endLivenessProbe()
+                .withResources(PodSecurity.resources(settings.tensorboard().cpu(), settings.tensorboard().memory()))
+                .withSecurityContext(PodSecurity.container()).addToVolumeMounts(PodSecurity.tmpMount())
+                .endContainer().addToVolumes(PodSecurity.tmpVolume("1Gi")).endSpec().endTemplate()
                 .endSpec().build();
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -22,9 +23,12 @@ import dev.caravan.training.TrainingRequest;
  * The {@code kubeflow.org/v1} training job of a run: named after the run, one replica spec per replica type, each
  * with the trainer container under the name the operator expects and the trainer's environment contract. A built-in
  * trainer runs in Caravan's image ({@code caravan.kubernetes.training.*}), a pipeline's own trainer runs its
- * {@code trainer.command} in its {@code trainer.image}.
+ * {@code trainer.command} in its {@code trainer.image}. Trainer pods run as a non-root user (uid 10001) on a read-only
+ * root filesystem, with {@code /tmp} as their writable scratch space.
  */
 public final class TrainingJobManifest {
+
+    private static final String TMP_SIZE = "4Gi";
 
     private final KubernetesSettings settings;
     private final S3Settings s3;
@@ -127,8 +131,13 @@ public final class TrainingJobManifest {
                 .withCommand(container.command().isEmpty() ? null : container.command())
                 .withArgs(container.args().isEmpty() ? null : container.args())
                 .withEnv(PodEnvironment.of(TrainerEnvironment.of(request, PodEnvironment.podS3(s3, settings.s3())), settings.s3()))
+                .addToEnv(new EnvVar("HOME", PodSecurity.TMP_PATH, null))
                 .withNewResources().withRequests(resources).withLimits(limits).endResources()
+                .withSecurityContext(PodSecurity.container()).addToVolumeMounts(PodSecurity.tmpMount())
                 .endContainer()
+                .withSecurityContext(PodSecurity.pod()).withAutomountServiceAccountToken(false)
+                // TensorFlow Java unpacks its native library (~650 MB) into /tmp, and the export is staged there.
+                .addToVolumes(PodSecurity.tmpVolume(TMP_SIZE))
                 .withNodeSelector(training.nodeSelector().isEmpty() ? null : training.nodeSelector())
                 .withTolerations(tolerations(training))
                 .endSpec()
