@@ -96,10 +96,10 @@ public final class OperationsBench {
      */
     private static Listing listing(SnapshotStore snapshots) throws Exception {
         long start = System.nanoTime();
-        int objects = snapshots.freeze(DATA, "_SUCCESS").objectCount();
+        int objects = snapshots.hash(DATA, "_SUCCESS").objectCount();
         double seconds = (System.nanoTime() - start) / 1e9;
         long before = usedHeapAfterGc();
-        CompletableFuture<?> freeze = CompletableFuture.runAsync(() -> snapshots.freeze(DATA, "_SUCCESS"));
+        CompletableFuture<?> freeze = CompletableFuture.runAsync(() -> snapshots.hash(DATA, "_SUCCESS"));
         long peak = before;
         while (!freeze.isDone()) {
             peak = Math.max(peak, usedHeapAfterGc(20));

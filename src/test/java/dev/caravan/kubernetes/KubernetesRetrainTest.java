@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.kubernetes.testutil.KubernetesCaravan;
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
 import dev.caravan.kubernetes.testutil.MockCluster;
@@ -97,7 +98,7 @@ class KubernetesRetrainTest {
         servingPods = new ServingPods(cluster.client(), NS, modelServer);
         operator = new TrainingOperator(cluster.client(), NS).succeeding(trainerPods);
         caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster, servingPods.access(), OPEN_GATE);
-        snapshot = caravan.bean(SnapshotStore.class).freezeAndSave(data, "_SUCCESS").hash();
+        snapshot = caravan.bean(SnapshotStore.class).freeze(caravan.bean(PipelineCatalog.class).resolve("mnist")).hash();
     }
 
     @AfterAll
