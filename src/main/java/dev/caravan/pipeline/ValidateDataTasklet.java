@@ -6,9 +6,11 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
 
 import dev.caravan.data.DataValidation;
+import dev.caravan.data.DataValidationException;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.snapshot.SnapshotStore;
+import dev.caravan.storage.S3Location;
 
 /**
  * Checks that the run's data snapshot (the copy frozen when the run was triggered) is intact, then validates it as
@@ -32,7 +34,23 @@ class ValidateDataTasklet implements Tasklet {
         RunContext run = RunContext.of(chunk);
         PipelineDefinition pipeline = run.pipeline(pipelines);
         snapshots.requireIntact(run.dataDir());
-        StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
+        try {
+            StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
+        } catch (DataValidationException e) {
+            throw asUploaded(e, run.dataDir(), pipeline);
+        }
         return RepeatStatus.FINISHED;
+    }
+
+    /** The problem named by the object a person uploaded (and fixes), with the snapshot it was found in. */
+    private static DataValidationException asUploaded(DataValidationException e, S3Location dataDir,
+                                                      PipelineDefinition pipeline) {
+        String frozen = dataDir.asPrefix().uri();
+        if (!e.source().startsWith(frozen)) {
+            return e;
+        }
+        String uploaded = pipeline.dataLocation().asPrefix().uri() + e.source().substring(frozen.length());
+        return new DataValidationException(uploaded, e.getMessage().substring(e.source().length() + 2)
+                + " (as it was when the run was triggered, frozen in " + frozen + ")");
     }
 }
