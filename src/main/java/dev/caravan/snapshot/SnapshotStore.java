@@ -59,7 +59,8 @@ public class SnapshotStore {
      * Freezes the pipeline's data as it is now: lists it, copies each object as listed (a copy made only while the
      * object still has the listed ETag) into {@link #dataDir}, writes the {@value #MANIFEST} last, records the snapshot
      * and deletes the copies {@link SnapshotRetention} lets go. Data frozen before is not copied again. Data that
-     * changes while it is copied is listed and copied again, up to three times.
+     * changes while it is copied is listed and copied again, up to three times. The listing is held while it is
+     * copied, about a hundred bytes an object.
      *
      * @throws IllegalStateException when the data kept changing, an object is too large to copy, or the snapshots
      *                               prefix lies under the watched one; the message says what to do

@@ -91,8 +91,8 @@ public final class OperationsBench {
     }
 
     /**
-     * Freezes the prefix as the trigger does, timed; then again while the live heap is sampled (a full collection
-     * every 20 ms), for the most memory the freeze held at once above what was live before it.
+     * Hashes the prefix's listing as the trigger's freeze does, timed; then again while the live heap is sampled (a
+     * full collection every 20 ms), for the most memory the listing held at once above what was live before it.
      */
     private static Listing listing(SnapshotStore snapshots) throws Exception {
         long start = System.nanoTime();
