@@ -229,7 +229,8 @@ class KubernetesRetrainTest {
     private void assertTrainerEnvironment(Container container, Run run) {
         Map<String, EnvVar> env = new java.util.HashMap<>();
         container.getEnv().forEach(v -> env.put(v.getName(), v));
-        assertThat(env.get("TF_DATA_DIR").getValue()).isEqualTo("s3://tfmnist/data/mnist/");
+        assertThat(env.get("TF_DATA_DIR").getValue()).as("the run's frozen snapshot, not the live prefix")
+                .isEqualTo("s3://tfmnist/snapshots/mnist/" + run.snapshot() + "/");
         assertThat(env.get("TF_MODEL_DIR").getValue()).isEqualTo("s3://tfmnist/training/" + run.name() + "/");
         assertThat(env.get("TF_EXPORT_DIR").getValue()).isEqualTo("s3://tfmnist/models/mnist/" + run.modelVersion() + "/");
         assertThat(env.get("TF_TRAIN_STEPS").getValue()).isEqualTo("150");
