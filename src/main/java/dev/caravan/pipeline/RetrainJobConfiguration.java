@@ -18,6 +18,7 @@ import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.evaluation.TrainerMetrics;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.VersionFolders;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.storage.ObjectStore;
@@ -50,7 +51,6 @@ class RetrainJobConfiguration {
                 .start(prepare).on("FAILED").fail()
                 .from(prepare).on("*").to(validateData)
                 .from(validateData).on("FAILED").fail()
-                .from(validateData).on(PromoteTasklet.SUPERSEDED).end(PromoteTasklet.SUPERSEDED)
                 .from(validateData).on("*").to(tensorboard)
                 .from(tensorboard).on("FAILED").fail()
                 .from(tensorboard).on("*").to(train)
@@ -68,14 +68,14 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step prepare(ModelRegistry registry, RunStore runs, PipelineCatalog pipelines, RunLayout layout) {
-        return step("prepare", new PrepareTasklet(registry, runs, pipelines, layout));
+    Step prepare(VersionFolders versions, SnapshotStore snapshots, RunStore runs, PipelineCatalog pipelines,
+                 RunLayout layout) {
+        return step("prepare", new PrepareTasklet(versions, snapshots, runs, pipelines, layout));
     }
 
     @Bean
-    Step validateData(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines,
-                      ModelRegistry registry) {
-        return step("validateData", new ValidateDataTasklet(snapshots, validation, pipelines, registry));
+    Step validateData(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines) {
+        return step("validateData", new ValidateDataTasklet(snapshots, validation, pipelines));
     }
 
     @Bean
@@ -84,8 +84,9 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, PipelineCatalog pipelines) {
-        return step("train", new TrainTasklet(training, runs, events, stops, pipelines));
+    Step train(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, PipelineCatalog pipelines,
+               VersionFolders versions) {
+        return step("train", new TrainTasklet(training, runs, events, stops, pipelines, versions));
     }
 
     @Bean

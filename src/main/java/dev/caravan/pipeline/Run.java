@@ -7,8 +7,8 @@ import java.time.Instant;
  * A retrain run as users see it: its name, the model and data snapshot, where it stands, and what it produced.
  * {@code status} is QUEUED (waiting behind the model's run), STARTED, COMPLETED, FAILED, STOPPED, or DROPPED (it
  * waited and will not start: replaced by a newer request, or stopped). {@code outcome} says how a finished run ended:
- * PROMOTED, REJECTED (below the gate), SUPERSEDED (newer data came first: its data changed before it was validated,
- * or the serving version was trained on newer data when it passed its gate), FAILED or STOPPED (on request).
+ * PROMOTED, REJECTED (below the gate), SUPERSEDED (newer data came first: the serving version was trained on newer
+ * data when it passed its gate), FAILED or STOPPED (on request).
  */
 public record Run(
         String name,

@@ -14,7 +14,7 @@ import dev.caravan.storage.S3Location;
 
 /**
  * What the steps of one run share, kept in the job's execution context so that a restarted run has it: the run's
- * name, its model version and where its data, training files and export are.
+ * name, its model version and where its data (the snapshot's frozen copy), training files and export are.
  */
 final class RunContext {
 

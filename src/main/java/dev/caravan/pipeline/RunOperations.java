@@ -64,9 +64,9 @@ public class RunOperations {
         return submit(definition, freeze(definition), checked, origin);
     }
 
-    /** Freezes the pipeline's data prefix: its objects and ETags now, its marker left out. */
+    /** Freezes the pipeline's data prefix: a copy of its objects now, its marker left out, that runs read. */
     public Snapshot freeze(PipelineDefinition pipeline) {
-        return snapshots.freezeAndSave(pipeline.dataLocation(), pipeline.source().marker());
+        return snapshots.freeze(pipeline);
     }
 
     /**

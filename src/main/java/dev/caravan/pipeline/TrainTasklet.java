@@ -11,13 +11,17 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
+import dev.caravan.registry.VersionFolders;
 import dev.caravan.training.TrainingBackend;
 import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingProgress;
 import dev.caravan.training.TrainingRequest;
 import dev.caravan.training.TrainingResult;
 
-/** Trains the model on the run's data through the training backend, keeping its curves as it goes. */
+/**
+ * Trains the model on the run's data snapshot through the training backend, keeping its curves as it goes. The
+ * version folder must be the run's own: an export found there (after a restart) is then this run's, never another's.
+ */
 class TrainTasklet implements Tasklet {
 
     private final TrainingBackend training;
@@ -25,20 +29,23 @@ class TrainTasklet implements Tasklet {
     private final ApplicationEventPublisher events;
     private final RunStops stops;
     private final PipelineCatalog pipelines;
+    private final VersionFolders versions;
 
     TrainTasklet(TrainingBackend training, RunStore runs, ApplicationEventPublisher events, RunStops stops,
-                 PipelineCatalog pipelines) {
+                 PipelineCatalog pipelines, VersionFolders versions) {
         this.training = training;
         this.runs = runs;
         this.events = events;
         this.stops = stops;
         this.pipelines = pipelines;
+        this.versions = versions;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         PipelineDefinition pipeline = run.pipeline(pipelines);
+        versions.claim(run.exportDir(), run.runName());
         TrainingRequest request = new TrainingRequest(run.runName(), run.dataDir(), run.modelDir(), run.exportDir(),
                 pipeline.trainer(), pipeline.parameters(run.settings()));
         TrainingResult result;

@@ -1,55 +1,56 @@
 package dev.caravan.pipeline;
 
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
 
 import dev.caravan.data.DataValidation;
+import dev.caravan.data.DataValidationException;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
-import dev.caravan.registry.ModelRegistry;
-import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
+import dev.caravan.storage.S3Location;
 
 /**
- * Checks that the data is still the snapshot the run was triggered for, then validates it as the pipeline says. A
- * problem fails the run here, naming the object and what is wrong, before anything is trained or served. Data that
- * changed since the trigger is a newer upload: the run ends SUPERSEDED, untrained, and the newer upload's own run
- * trains it.
+ * Checks that the run's data snapshot (the copy frozen when the run was triggered) is intact, then validates it as
+ * the pipeline says. A problem fails the run here, naming the object and what is wrong, before anything is trained or
+ * served. Data uploaded since the trigger is not this run's: it is a newer snapshot, trained by a run of its own.
  */
 class ValidateDataTasklet implements Tasklet {
 
     private final SnapshotStore snapshots;
     private final DataValidation validation;
     private final PipelineCatalog pipelines;
-    private final ModelRegistry registry;
 
-    ValidateDataTasklet(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines,
-                        ModelRegistry registry) {
+    ValidateDataTasklet(SnapshotStore snapshots, DataValidation validation, PipelineCatalog pipelines) {
         this.snapshots = snapshots;
         this.validation = validation;
         this.pipelines = pipelines;
-        this.registry = registry;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         PipelineDefinition pipeline = run.pipeline(pipelines);
-        String marker = pipeline.source().marker();
-        Snapshot now = snapshots.freeze(run.dataDir(), marker);
-        if (!now.hash().equals(run.snapshot())) {
-            String reason = "the data under " + run.dataDir() + " changed since this run was triggered (snapshot "
-                    + run.snapshot() + ", now " + now.hash() + "), so it is not trained; the newer upload trains in a"
-                    + " run of its own once it is complete";
-            registry.reject(run.model(), run.version(), reason);
-            StepMessages.say(chunk, "not trained: " + reason);
-            contribution.setExitStatus(new ExitStatus(PromoteTasklet.SUPERSEDED, reason));
-            return RepeatStatus.FINISHED;
+        snapshots.requireIntact(run.dataDir());
+        try {
+            StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
+        } catch (DataValidationException e) {
+            throw asUploaded(e, run.dataDir(), pipeline);
         }
-        StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
         return RepeatStatus.FINISHED;
+    }
+
+    /** The problem named by the object a person uploaded (and fixes), with the snapshot it was found in. */
+    private static DataValidationException asUploaded(DataValidationException e, S3Location dataDir,
+                                                      PipelineDefinition pipeline) {
+        String frozen = dataDir.asPrefix().uri();
+        if (!e.source().startsWith(frozen)) {
+            return e;
+        }
+        String uploaded = pipeline.dataLocation().asPrefix().uri() + e.source().substring(frozen.length());
+        return new DataValidationException(uploaded, e.getMessage().substring(e.source().length() + 2)
+                + " (as it was when the run was triggered, frozen in " + frozen + ")");
     }
 }

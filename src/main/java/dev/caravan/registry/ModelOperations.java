@@ -17,9 +17,12 @@ public class ModelOperations {
     private final ModelRegistry registry;
     private final ServingBackend serving;
     private final ApplicationEventPublisher events;
+    private final VersionFolders folders;
 
-    public ModelOperations(ModelRegistry registry, ServingBackend serving, ApplicationEventPublisher events) {
+    public ModelOperations(ModelRegistry registry, ServingBackend serving, ApplicationEventPublisher events,
+                           VersionFolders folders) {
         this.registry = registry;
+        this.folders = folders;
         this.serving = serving;
         this.events = events;
     }
@@ -29,6 +32,7 @@ public class ModelOperations {
      *
      * @throws ModelNotFoundException when the model has no such version
      * @throws dev.caravan.serving.ServingException when the version cannot be loaded; the one before keeps serving
+     * @throws VersionFolders.VersionFolderTakenException when another run owns the version's folder; nothing changes
      */
     public ModelVersion promote(String model, long version, String by) {
         ModelVersion chosen = registry.find(model, version).orElseThrow(() -> new ModelNotFoundException(model, version));
@@ -36,7 +40,7 @@ public class ModelOperations {
             return chosen;
         }
         Long previous = registry.serving(model).map(ModelVersion::version).orElse(null);
-        serving.serve(model, version, chosen.export());
+        serve(chosen);
         registry.promote(model, version, "promoted by " + by);
         events.publishEvent(new ModelEvent.Promoted(chosen.runName(), model, version, previous, by));
         return registry.find(model, version).orElseThrow();
@@ -49,7 +53,7 @@ public class ModelOperations {
         ModelVersion previous = registry.lastRetired(model).orElseThrow(() -> new IllegalStateException(
                 "model " + model + " has no earlier version to roll back to; version " + current.version()
                         + " is the only one that served"));
-        serving.serve(model, previous.version(), previous.export());
+        serve(previous);
         registry.promote(model, previous.version(), "rolled back to by " + by + " from version " + current.version());
         events.publishEvent(new ModelEvent.RolledBack(current.runName(), model, current.version(), previous.version(),
                 "rolled back by " + by));
@@ -66,13 +70,19 @@ public class ModelOperations {
         if (previous == null) {
             serving.stop(model);
         } else {
-            serving.serve(model, previous, registry.find(model, previous).orElseThrow().export());
+            serve(registry.find(model, previous).orElseThrow());
         }
         String run = registry.find(model, failed).map(ModelVersion::runName).orElse(null);
         registry.rollBack(model, failed, previous, reason);
         events.publishEvent(new ModelEvent.RolledBack(run, model, failed, previous, reason));
         return previous == null ? "no version served before it, so " + model + " is not served now"
                 : "serving rolled back to version " + previous;
+    }
+
+    /** Serves a version's export once it is known to be the one its run made, not another run's in its folder. */
+    private void serve(ModelVersion version) {
+        folders.checkOwner(version.export(), version.runName());
+        serving.serve(version.model(), version.version(), version.export());
     }
 
     /** No such model, or no such version of it. */

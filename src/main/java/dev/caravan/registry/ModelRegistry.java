@@ -30,17 +30,21 @@ public class ModelRegistry {
 
     /**
      * The version a run produces: the one it reserved before (a restarted run keeps its version), else the next
-     * number for the model, recorded as a candidate exported at {@code exportFor(version)}.
+     * number for the model, above every version recorded here and above {@code highestInStore} (the highest version
+     * folder already in S3, 0 for none, so a wiped database never numbers a version twice), recorded as a candidate
+     * exported at {@code exportFor(version)}.
      */
     @Transactional
-    public ModelVersion reserve(String model, String runName, String snapshot, LongFunction<S3Location> exportFor) {
+    public ModelVersion reserve(String model, String runName, String snapshot, long highestInStore,
+                                LongFunction<S3Location> exportFor) {
         Optional<ModelVersion> existing = byRun(runName);
         if (existing.isPresent()) {
             return existing.get();
         }
         jdbc.queryForList("SELECT version FROM caravan_model_version WHERE model = ? FOR UPDATE", Long.class, model);
-        long version = jdbc.queryForObject(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM caravan_model_version WHERE model = ?", Long.class, model);
+        long recorded = jdbc.queryForObject(
+                "SELECT COALESCE(MAX(version), 0) FROM caravan_model_version WHERE model = ?", Long.class, model);
+        long version = Math.max(recorded, highestInStore) + 1;
         jdbc.update("INSERT INTO caravan_model_version (model, version, run_name, snapshot, export_uri, state, created_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", model, version, runName, snapshot, exportFor.apply(version).uri(),
                 State.CANDIDATE.name(), Timestamp.from(Instant.now()));

@@ -12,9 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.caravan.storage.FolderOwner;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * reads. A copy is downloaded into a hidden {@code .<version>.partial-*} folder beside its final place and renamed
  * into it only once complete, so a version folder that exists is complete: a full or read-only disk, or a crash,
  * leaves at most a partial folder, which is never loaded and is deleted on the spot or at the next start. A version
- * already there is not downloaded again (exported versions never change).
+ * already there is not downloaded again (exported versions never change), unless the run that owns its folder in S3
+ * is not the one its copy came from.
  */
 final class ExportCache {
 
@@ -48,7 +51,7 @@ final class ExportCache {
      */
     Path fetch(String model, long version, S3Location export) {
         Path target = folder(model, version);
-        if (Files.isRegularFile(target.resolve("saved_model.pb"))) {
+        if (Files.isRegularFile(target.resolve("saved_model.pb")) && sameOwner(target, export)) {
             return target;
         }
         Path partial = null;
@@ -74,6 +77,28 @@ final class ExportCache {
                     + " served before keeps serving", e), partial);
         } catch (ServingException e) {
             throw withCleanup(e, partial);
+        }
+    }
+
+    /**
+     * Whether the local copy was made of the export that is in S3 now, by the run that owns its folder
+     * ({@link FolderOwner}): a copy of another run's version of the same number (a bucket emptied and filled again) is
+     * never served in its place. When S3 cannot be asked, the copy is taken as it is: it served before.
+     */
+    private boolean sameOwner(Path target, S3Location export) {
+        Optional<String> owner;
+        try {
+            owner = FolderOwner.of(store, export);
+        } catch (SdkException e) {
+            return true;
+        }
+        Path local = target.resolve(FolderOwner.KEY);
+        try {
+            Optional<String> copied = Files.isRegularFile(local) ? Optional.of(Files.readString(local).trim())
+                    : Optional.empty();
+            return copied.equals(owner);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -16,8 +16,10 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -84,6 +86,78 @@ public final class ObjectStore implements AutoCloseable {
                 return call("ListObjectsV2", prefix, objects::next);
             }
         };
+    }
+
+    /**
+     * The folders directly below a prefix, as S3 lists them with the delimiter {@code /} (its common prefixes), e.g.
+     * {@code s3://tfmnist/models/mnist/3/}, in key order.
+     */
+    public List<S3Location> folders(S3Location prefix) {
+        S3Location base = prefix.asPrefix();
+        List<S3Location> folders = new ArrayList<>();
+        Iterable<CommonPrefix> pages = s3.listObjectsV2Paginator(b -> b.bucket(base.bucket()).prefix(base.key())
+                .delimiter("/")).commonPrefixes();
+        call("ListObjectsV2", base, () -> {
+            pages.forEach(p -> folders.add(new S3Location(base.bucket(), p.prefix())));
+            return null;
+        });
+        return folders;
+    }
+
+    /** Whether any object lies below a prefix. */
+    public boolean isEmpty(S3Location prefix) {
+        S3Location base = prefix.asPrefix();
+        return call("ListObjectsV2", base, () -> s3.listObjectsV2(b -> b.bucket(base.bucket()).prefix(base.key())
+                .maxKeys(1))).contents().isEmpty();
+    }
+
+    /**
+     * Copies {@code from} to {@code to} inside S3 (AWS S3 CopyObject, one request, at most 5 GB), only while
+     * {@code from} still has the ETag {@code etag} ({@code x-amz-copy-source-if-match}).
+     *
+     * @return the copy's ETag
+     * @throws ObjectChangedException when {@code from} changed or went away since {@code etag} was read
+     */
+    public String copyIfMatch(S3Location from, String etag, S3Location to) {
+        try {
+            return call("CopyObject", from, () -> s3.copyObject(b -> b.sourceBucket(from.bucket()).sourceKey(from.key())
+                    .copySourceIfMatch(etag).destinationBucket(to.bucket()).destinationKey(to.key())))
+                    .copyObjectResult().eTag();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                throw new ObjectChangedException(from, etag, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes {@code object} only if no object has its key (AWS S3 conditional writes, {@code If-None-Match: *}).
+     *
+     * @return false when an object with that key was there already; it is left as it was
+     */
+    public boolean putIfAbsent(S3Location object, byte[] content) {
+        try {
+            call("PutObject", object, () -> s3.putObject(b -> b.bucket(object.bucket()).key(object.key())
+                    .ifNoneMatch("*"), RequestBody.fromBytes(content)));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes every object below a prefix, those named in {@code first} before the others. */
+    public void deleteAll(S3Location prefix, String... first) {
+        S3Location base = prefix.asPrefix();
+        for (String name : first) {
+            delete(base.resolve(name));
+        }
+        for (S3Object object : list(base)) {
+            delete(new S3Location(base.bucket(), object.key()));
+        }
     }
 
     public boolean exists(S3Location object) {

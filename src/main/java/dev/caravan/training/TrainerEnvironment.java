@@ -16,14 +16,17 @@ import dev.caravan.storage.S3Settings;
  * Every location is an {@code s3://bucket/prefix/} URI ending in {@code /}; append a file's name to it.
  * <dl>
  * <dt>{@code TF_DATA_DIR}</dt>
- * <dd>The data to train on: the pipeline's {@code source} prefix, e.g. {@code s3://tfmnist/data/mnist/}. Read it,
+ * <dd>The data to train on: the run's snapshot, the copy of the pipeline's {@code source} prefix frozen when the run
+ *     was triggered, e.g. {@code s3://tfmnist/snapshots/mnist/3f2a9c01de.../} (its objects under their names there,
+ *     the marker left out, plus Caravan's {@code _SNAPSHOT} list of them). Uploads made since are not in it. Read it,
  *     never write it.</dd>
  * <dt>{@code TF_MODEL_DIR}</dt>
  * <dd>The run's own folder, e.g. {@code s3://tfmnist/training/mnist-3f2a9c01de/}: checkpoints, TensorBoard event
  *     files ({@code events.out.tfevents.*}, shown by the run's TensorBoard while it trains) and
  *     {@value #METRICS_FILE} (below).</dd>
  * <dt>{@code TF_EXPORT_DIR}</dt>
- * <dd>The model version's folder, e.g. {@code s3://tfmnist/models/mnist/3/}: the SavedModel goes here, as
+ * <dd>The model version's folder, e.g. {@code s3://tfmnist/models/mnist/3/}, a number never given before and
+ *     claimed for the run ({@code _CARAVAN_RUN} in it names the run): the SavedModel goes here, as
  *     TensorFlow Serving loads it: {@code saved_model.pb} and {@code variables/}, tag {@code serve}, and the signature
  *     that requests (the smoke test's among them) call unless they name another, {@code serving_default}. Upload
  *     {@code saved_model.pb} last: Caravan takes a version whose {@code saved_model.pb} exists as complete.</dd>

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import org.springframework.util.FileSystemUtils;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.kubernetes.testutil.KubernetesCaravan;
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
 import dev.caravan.kubernetes.testutil.MockCluster;
@@ -66,7 +67,8 @@ public final class KubernetesBench {
                          .succeeding(new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods")).reusingAnyExport());
                  KubernetesCaravan caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster,
                          servingPods.access(), "--logging.threshold.console=WARN", "--caravan.pipelines.mnist.gate.min=0.85")) {
-                String snapshot = caravan.bean(SnapshotStore.class).freezeAndSave(data, "_SUCCESS").hash();
+                String snapshot = caravan.bean(SnapshotStore.class)
+                        .freeze(caravan.bean(PipelineCatalog.class).resolve("mnist")).hash();
                 Bench bench = new Bench(caravan, operator, servingPods, snapshot);
                 Timing warmUp = bench.run(Map.of());
                 System.out.printf(Locale.ROOT, "warm-up run %s (a real training of 150 steps): %s%n", warmUp.run().name(),

@@ -91,15 +91,15 @@ public final class OperationsBench {
     }
 
     /**
-     * Freezes the prefix as the trigger does, timed; then again while the live heap is sampled (a full collection
-     * every 20 ms), for the most memory the freeze held at once above what was live before it.
+     * Hashes the prefix's listing as the trigger's freeze does, timed; then again while the live heap is sampled (a
+     * full collection every 20 ms), for the most memory the listing held at once above what was live before it.
      */
     private static Listing listing(SnapshotStore snapshots) throws Exception {
         long start = System.nanoTime();
-        int objects = snapshots.freeze(DATA, "_SUCCESS").objectCount();
+        int objects = snapshots.hash(DATA, "_SUCCESS").objectCount();
         double seconds = (System.nanoTime() - start) / 1e9;
         long before = usedHeapAfterGc();
-        CompletableFuture<?> freeze = CompletableFuture.runAsync(() -> snapshots.freeze(DATA, "_SUCCESS"));
+        CompletableFuture<?> freeze = CompletableFuture.runAsync(() -> snapshots.hash(DATA, "_SUCCESS"));
         long peak = before;
         while (!freeze.isDone()) {
             peak = Math.max(peak, usedHeapAfterGc(20));

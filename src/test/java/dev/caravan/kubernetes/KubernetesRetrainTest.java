@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.kubernetes.testutil.KubernetesCaravan;
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
 import dev.caravan.kubernetes.testutil.MockCluster;
@@ -97,7 +98,7 @@ class KubernetesRetrainTest {
         servingPods = new ServingPods(cluster.client(), NS, modelServer);
         operator = new TrainingOperator(cluster.client(), NS).succeeding(trainerPods);
         caravan = KubernetesCaravan.start(home.resolve("caravan"), s3.settings(), cluster, servingPods.access(), OPEN_GATE);
-        snapshot = caravan.bean(SnapshotStore.class).freezeAndSave(data, "_SUCCESS").hash();
+        snapshot = caravan.bean(SnapshotStore.class).freeze(caravan.bean(PipelineCatalog.class).resolve("mnist")).hash();
     }
 
     @AfterAll
@@ -228,7 +229,8 @@ class KubernetesRetrainTest {
     private void assertTrainerEnvironment(Container container, Run run) {
         Map<String, EnvVar> env = new java.util.HashMap<>();
         container.getEnv().forEach(v -> env.put(v.getName(), v));
-        assertThat(env.get("TF_DATA_DIR").getValue()).isEqualTo("s3://tfmnist/data/mnist/");
+        assertThat(env.get("TF_DATA_DIR").getValue()).as("the run's frozen snapshot, not the live prefix")
+                .isEqualTo("s3://tfmnist/snapshots/mnist/" + run.snapshot() + "/");
         assertThat(env.get("TF_MODEL_DIR").getValue()).isEqualTo("s3://tfmnist/training/" + run.name() + "/");
         assertThat(env.get("TF_EXPORT_DIR").getValue()).isEqualTo("s3://tfmnist/models/mnist/" + run.modelVersion() + "/");
         assertThat(env.get("TF_TRAIN_STEPS").getValue()).isEqualTo("150");

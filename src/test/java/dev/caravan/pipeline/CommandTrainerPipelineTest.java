@@ -109,7 +109,8 @@ class CommandTrainerPipelineTest {
         Run run = awaitEnded(2);
         assertThat(run.status()).isEqualTo("FAILED");
         assertThat(run.message()).startsWith("train: ").contains("exit code 3")
-                .contains("trainer: cannot read s3://letters/data/letters/: no CSV files there");
+                .containsPattern("trainer: cannot read s3://letters/snapshots/letters/[0-9a-f]{64}/: no CSV files"
+                        + " there");
         assertThat(serving.servingVersion("letters")).hasValue(1);
     }
 

@@ -49,6 +49,7 @@ import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
+import dev.caravan.registry.VersionFolders;
 import dev.caravan.serving.testutil.FakeModelServer;
 import dev.caravan.smoketest.SmokeTest;
 import dev.caravan.smoketest.SmokeTestReport;
@@ -56,6 +57,7 @@ import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.tensorboard.TensorBoardInfo;
 import dev.caravan.testutil.Pipelines;
@@ -90,8 +92,7 @@ class RetrainJobRestartTest {
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})
     @ConfigurationPropertiesScan("dev.caravan")
     @Import({SchemaMigrations.class, RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class,
-            RunStops.class, RunStore.class,
-            ModelRegistry.class, ModelOperations.class})
+            RunStops.class, RunStore.class, ModelRegistry.class, ModelOperations.class, VersionFolders.class})
     static class RetrainJobOnStubs {
 
         @Bean
@@ -225,9 +226,12 @@ class RetrainJobRestartTest {
         then(training).should(times(1)).train(any(), any());
     }
 
-    /** The data under the prefix is the snapshot the run is for, and it is valid. */
+    /** The snapshot the run is for is frozen and valid, and its version folder is new. */
     private void uploaded(String snapshot) {
-        given(snapshots.freeze(any(), any())).willReturn(new Snapshot(DATA, 4, 11_594_722, snapshot));
+        given(snapshots.dataDir(any(), any())).willReturn(DATA);
+        given(store.isEmpty(any())).willReturn(true);
+        given(store.putIfAbsent(any(), any())).willReturn(true);
+        given(store.read(any())).willThrow(NoSuchKeyException.builder().message("no owner yet").build());
         given(validation.validate(any(), any())).willReturn("60000 training and 10000 test images with labels in " + DATA);
         given(tensorBoard.start(any(), any())).willAnswer(call -> {
             String logDir = call.<S3Location>getArgument(1).uri();

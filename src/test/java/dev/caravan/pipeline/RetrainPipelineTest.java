@@ -348,27 +348,6 @@ class RetrainPipelineTest {
         assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(superseded.modelVersion());
     }
 
-    @Test
-    @Order(13)
-    void aRunWhoseDataChangedBeforeItWasValidatedIsSupersededUntrained() {
-        Snapshot triggered = operations.freeze(pipelines.resolve("mnist"));
-        long serving = registry.serving("mnist").orElseThrow().version();
-        store.put(data.resolve("notes-3.txt"), "a third drop".getBytes());
-
-        var execution = launcher.launch("mnist", triggered.hash(), Map.of("trainSteps", "153"));
-
-        Run superseded = runs.find(RunNames.of(execution.getJobParameters())).orElseThrow();
-        assertThat(superseded.status()).isEqualTo("COMPLETED");
-        assertThat(superseded.outcome()).isEqualTo("SUPERSEDED");
-        assertThat(superseded.message()).startsWith("validateData: not trained: the data under s3://tfmnist/data/mnist/"
-                + " changed since this run was triggered");
-        assertThat(queries.get(superseded.name()).orElseThrow().steps()).extracting(StepView::name)
-                .containsExactly("prepare", "validateData");
-        assertThat(registry.find("mnist", superseded.modelVersion()).orElseThrow().state())
-                .isEqualTo(ModelVersion.State.REJECTED);
-        assertThat(registry.serving("mnist").orElseThrow().version()).isEqualTo(serving);
-    }
-
     private static String runOf(String submission) throws java.io.IOException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(submission).path("run").asText();
     }

@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion.State;
 import dev.caravan.serving.ServingBackend;
@@ -62,13 +63,16 @@ class SmokeTestRollbackTest {
     @Autowired
     SnapshotStore snapshots;
 
+    @Autowired
+    PipelineCatalog pipelines;
+
     private String snapshot;
 
     @BeforeAll
     void uploadData() {
         S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
         MnistUploads.uploadAll(store, data);
-        snapshot = snapshots.freezeAndSave(data, "_SUCCESS").hash();
+        snapshot = snapshots.freeze(pipelines.resolve("mnist")).hash();
     }
 
     @Test

@@ -59,6 +59,6 @@ class ModelRegistryTest {
 
     private ModelVersion reserve(String model, String run) {
         S3Location base = S3Location.parse("s3://tfmnist/models/" + model + "/");
-        return registry.reserve(model, run, "snapshot", v -> base.resolve(v + "/"));
+        return registry.reserve(model, run, "snapshot", 0, v -> base.resolve(v + "/"));
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
+import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.cli.CaravanCommand;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.schedule.FireRecord.Outcome;
@@ -122,7 +123,7 @@ class SchedulesAcrossRestartsTest {
 
     private static void completedRunOnTheDataThereNow(CaravanInstance caravan) {
         String snapshot = caravan.bean(SnapshotStore.class)
-                .freezeAndSave(S3Location.parse("s3://tfmnist/data/mnist/"), "_SUCCESS").hash();
+                .freeze(caravan.bean(PipelineCatalog.class).resolve("mnist")).hash();
         RunStore runs = caravan.bean(RunStore.class);
         runs.started("mnist-0000000001", "mnist", snapshot, 1, 1);
         runs.ended("mnist-0000000001", "COMPLETED", "PROMOTED", "promote: version 1");

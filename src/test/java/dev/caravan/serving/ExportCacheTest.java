@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import dev.caravan.serving.testutil.TestModels;
 import dev.caravan.storage.EmbeddedS3;
+import dev.caravan.storage.FolderOwner;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,31 @@ class ExportCacheTest {
         }
         try (var files = Files.list(cache.resolve("mnist"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("1");
+        }
+    }
+
+    @Test
+    void aCopyOfAnotherRunsVersionOfTheSameNumberIsDownloadedAgain() throws Exception {
+        // given: version 4 served from a folder run A owned, then the bucket emptied and version 4 made by run B
+        S3Location export = S3Location.parse("s3://models/mnist/4/");
+        store.uploadDirectory(modelDir, export, "saved_model.pb");
+        FolderOwner.claim(store, export, "mnist-aaaaaaaaaa");
+        Path cache = work.resolve("cache-d");
+        try (LocalServingBackend backend = new LocalServingBackend(store, cache, ModelServerSettings.anyFreePorts())) {
+            backend.serve("mnist", 4, export);
+        }
+        store.deleteAll(export);
+        store.uploadDirectory(modelDir, export, "saved_model.pb");
+        FolderOwner.claim(store, export, "mnist-bbbbbbbbbb");
+
+        // when
+        try (LocalServingBackend backend = new LocalServingBackend(store, cache, ModelServerSettings.anyFreePorts())) {
+            backend.serve("mnist", 4, export);
+
+            // then: what serves is run B's export, not the copy of run A's
+            assertThat(backend.servingVersion("mnist")).hasValue(4);
+            assertThat(Files.readString(cache.resolve("mnist/4").resolve(FolderOwner.KEY)).trim())
+                    .isEqualTo("mnist-bbbbbbbbbb");
         }
     }
 

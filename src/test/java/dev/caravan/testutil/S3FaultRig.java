@@ -32,8 +32,8 @@ import dev.caravan.testutil.FaultyS3Proxy.Request;
 public final class S3FaultRig implements AutoCloseable {
 
     public static final String MODEL = "mnist";
-    /** GetObject of the data: validation, the trainer, evaluation and the smoke test read these. */
-    public static final Predicate<Request> DATA_READS = FaultyS3Proxy.Match.of("GET", "/tfmnist/data/mnist/");
+    /** GetObject of the data snapshots: validation, the trainer, evaluation and the smoke test read these. */
+    public static final Predicate<Request> DATA_READS = FaultyS3Proxy.Match.of("GET", "/tfmnist/snapshots/mnist/");
     /** GetObject of a model version's export: what promotion downloads to serve. */
     public static final Predicate<Request> EXPORT_READS = FaultyS3Proxy.Match.of("GET", "/tfmnist/models/");
 

@@ -44,7 +44,8 @@ class TrainerFaultsTest {
         assertThat(outcome.run().status()).isEqualTo("FAILED");
         assertThat(outcome.run().message()).startsWith("train: ")
                 .contains("was killed by signal 9 (SIGKILL; out of memory?").contains("exit code 137")
-                .contains("last lines of ").contains("trainer: loading all of s3://faulty/data/csv/ into memory")
+                .contains("last lines of ")
+                .containsPattern("trainer: loading all of s3://faulty/snapshots/faulty/[0-9a-f]{64}/ into memory")
                 .contains("it left 1 process running, which Caravan killed");
         assertThat(outcome.leftovers()).isEmpty();
     }
@@ -66,7 +67,8 @@ class TrainerFaultsTest {
 
         assertThat(outcome.run().status()).isEqualTo("FAILED");
         assertThat(outcome.run().message()).startsWith("train: ").contains("failed with exit code 3")
-                .contains("last lines of ").contains("trainer: cannot read s3://faulty/data/csv/: no CSV files there");
+                .contains("last lines of ")
+                .containsPattern("trainer: cannot read s3://faulty/snapshots/faulty/[0-9a-f]{64}/: no CSV files there");
         assertThat(outcome.leftovers()).isEmpty();
     }
 

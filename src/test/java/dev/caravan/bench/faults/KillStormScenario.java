@@ -97,7 +97,7 @@ public final class KillStormScenario {
                     store.put(DATA.resolve("burst-" + burst + "/object-" + i + ".txt"), ("burst " + burst + " object "
                             + i).getBytes());
                 }
-                snapshots.put(burst, new SnapshotStore(store, null, Database.H2).freeze(DATA, "_SUCCESS").hash());
+                snapshots.put(burst, new SnapshotStore(store, null, Database.H2, null).hash(DATA, "_SUCCESS").hash());
                 MnistUploads.marker(store, DATA);
                 if (killAfter.contains(burst)) {
                     // somewhere between the marker being seen, its run being recorded, training and promoting

@@ -59,7 +59,7 @@ final class ModelVersions {
 
     private long add(Path export) {
         String run = String.format("%s-switches%04d", MODEL, ++runs);
-        long version = registry.reserve(MODEL, run, "switches", v -> base.resolve(v + "/")).version();
+        long version = registry.reserve(MODEL, run, "switches", 0, v -> base.resolve(v + "/")).version();
         store.uploadDirectory(export, registry.find(MODEL, version).orElseThrow().export(), "saved_model.pb");
         return version;
     }
