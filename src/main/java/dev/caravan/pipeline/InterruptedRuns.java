@@ -39,7 +39,8 @@ import dev.caravan.leader.Leadership;
 @Component
 class InterruptedRuns implements SmartInitializingSingleton, ApplicationRunner, Leadership.Listener {
 
-    static final String INTERRUPTED = "interrupted: Caravan stopped while this step ran; resumed at the next start";
+    static final String INTERRUPTED = "interrupted: the Caravan that ran this step stopped; resumed by the "
+            + "next leader, or at the next start";
 
     private static final Logger log = LoggerFactory.getLogger(InterruptedRuns.class);
 
@@ -116,7 +117,8 @@ class InterruptedRuns implements SmartInitializingSingleton, ApplicationRunner, 
         for (JobExecution execution : explorer.findRunningJobExecutions("retrain")) {
             markInterrupted(execution);
             interrupted.add(execution.getJobParameters());
-            log.warn("Run {} was interrupted by a stop of Caravan; resuming it", RunNames.of(execution.getJobParameters()));
+            log.warn("Run {} was interrupted by a stop of the Caravan that ran it; resuming it",
+                    RunNames.of(execution.getJobParameters()));
         }
         List<RunStore.Waiting> waiting = runs.waiting();
         waiting.forEach(run -> log.info("Run {} of {} waits; it starts in its turn", run.name(), run.model()));

@@ -151,14 +151,15 @@ public class RetrainCoordinator {
     /** Starts what was asked for while held, each model's first run now and its follow-up after it. */
     public void release() {
         Map<String, JobParameters> first;
+        ExecutorService launching;
         synchronized (this) {
             state = State.LEADING;
             if (workers.isShutdown()) {
                 workers = newWorkers();
             }
             first = new LinkedHashMap<>(current);
+            launching = workers;
         }
-        ExecutorService launching = workers;
         first.forEach((model, parameters) -> launching.execute(() -> drain(model, parameters, launching)));
     }
 
