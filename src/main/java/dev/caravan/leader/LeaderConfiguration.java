@@ -44,6 +44,7 @@ public class LeaderConfiguration {
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
+                service.announce();
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.caravan.leader;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
@@ -15,6 +16,8 @@ import org.apache.camel.support.cluster.AbstractCamelClusterView;
 final class LeadershipClusterService extends AbstractCamelClusterService<LeadershipClusterService.View> {
 
     private final Leadership leadership;
+    private final List<View> views = new CopyOnWriteArrayList<>();
+    private volatile boolean announcing;
 
     LeadershipClusterService(Leadership leadership) {
         super("caravan-leadership");
@@ -24,6 +27,7 @@ final class LeadershipClusterService extends AbstractCamelClusterService<Leaders
     @Override
     protected View createView(String namespace) {
         View view = new View(this, namespace);
+        views.add(view);
         leadership.addListener(new Leadership.Listener() {
             @Override
             public void granted() {
@@ -36,6 +40,15 @@ final class LeadershipClusterService extends AbstractCamelClusterService<Leaders
             }
         });
         return view;
+    }
+
+    /**
+     * From now on tells the views' listeners of each change, beginning with the leadership as it is. Called once
+     * Camel has started: Camel's route policy ignores a change it hears of before it has started itself.
+     */
+    void announce() {
+        announcing = true;
+        views.forEach(View::changed);
     }
 
     /** One namespace's view: this replica, which leads when {@link Leadership} says so. */
@@ -78,7 +91,9 @@ final class LeadershipClusterService extends AbstractCamelClusterService<Leaders
         }
 
         private void changed() {
-            fireLeadershipChangedEvent(getLeader());
+            if (announcing) {
+                fireLeadershipChangedEvent(getLeader());
+            }
         }
     }
 }

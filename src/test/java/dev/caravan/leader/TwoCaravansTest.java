@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.explore.JobExplorer;
@@ -35,13 +37,15 @@ import dev.caravan.testutil.MnistUploads;
 /**
  * Two Caravans in one JVM on one shared database and one S3, each with its own home, electing their leader through
  * the database. A request to the one that does not lead is answered QUEUED with the run's name, and the leader runs
- * it; both answer {@code GET /api/runs/{run}} alike; when the leader stops mid-training, the other takes the run
+ * it; only the leader polls S3 for triggers; both answer {@code GET /api/runs/{run}} alike; when the leader stops mid-training, the other takes the run
  * over, adopts the trainer that kept running, and completes the run with a single training.
  */
 class TwoCaravansTest {
 
     private static final String TOKEN = "two-caravans-token-0123456789";
     private static final S3Location DATA = S3Location.parse("s3://tfmnist/data/mnist/");
+    /** The S3 trigger of pipeline {@code mnist}, a leader-only route. */
+    private static final String MARKER_ROUTE = "retrain-on-marker-mnist";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -75,6 +79,8 @@ class TwoCaravansTest {
             MnistUploads.uploadAll(store, DATA);
         }
         assertThat(second.bean(Leadership.class).isLeader()).isFalse();
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(first, MARKER_ROUTE) == ServiceStatus.Started);
+        assertThat(status(second, MARKER_ROUTE)).isEqualTo(ServiceStatus.Stopped);
 
         // when: a run is asked of the Caravan that does not lead
         JsonNode submission = post(second, "/api/runs", "{\"pipeline\": \"mnist\"}");
@@ -100,6 +106,7 @@ class TwoCaravansTest {
 
         // then: the other leads, resumes the run, adopts the trainer, and completes the run with one training
         await().atMost(Duration.ofSeconds(20)).until(() -> second.bean(Leadership.class).isLeader());
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(second, MARKER_ROUTE) == ServiceStatus.Started);
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> get(second, "/api/runs/" + run).path("run").path("endedAt").isTextual());
         Run done = second.runs().stream().filter(r -> r.name().equals(run)).findFirst().orElseThrow();
@@ -126,6 +133,10 @@ class TwoCaravansTest {
                 "--caravan.leader.queue-poll=200ms", "--caravan.leader.retry-period=200ms",
                 "--caravan.pipelines.mnist.trainer.parameters.trainSteps=400",
                 "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8");
+    }
+
+    private static ServiceStatus status(CaravanInstance caravan, String route) {
+        return caravan.bean(CamelContext.class).getRouteController().getRouteStatus(route);
     }
 
     private JsonNode get(CaravanInstance caravan, String path) throws IOException, InterruptedException {
