@@ -18,7 +18,8 @@ import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.core.env.Environment;
 
@@ -33,9 +34,10 @@ import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanInstance;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
+import dev.caravan.testutil.Postgres;
 
 /**
- * Two Caravans in one JVM on one shared database and one S3, each with its own home, electing their leader through
+ * Two Caravans in one JVM on one shared database (H2, then PostgreSQL) and one S3, each with its own home, electing their leader through
  * the database. A request to the one that does not lead is answered QUEUED with the run's name, and the leader runs
  * it; only the leader polls S3 for triggers; both answer {@code GET /api/runs/{run}} alike; when the leader stops mid-training, the other takes the run
  * over, adopts the trainer that kept running, and completes the run with a single training.
@@ -66,12 +68,13 @@ class TwoCaravansTest {
         }
     }
 
-    @Test
-    void theLeaderRunsWhatTheOtherTookAndTheOtherFinishesItWhenTheLeaderStopsMidTraining() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void theLeaderRunsWhatTheOtherTookAndTheOtherFinishesItWhenTheLeaderStopsMidTraining(String kind) throws Exception {
         // given: one S3, one database, a run folder both Caravans share, and two Caravans: the first one leads
         Path shared = CaravanTestProperties.newHome();
         s3 = EmbeddedS3.start(shared.resolve("s3"), "127.0.0.1", 0, "AKIDTWOCARAVANS", "two-caravans-secret-key");
-        String database = "jdbc:h2:mem:caravan-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        List<String> database = database(kind);
         first = start(shared, database, "caravan");
         await().atMost(Duration.ofSeconds(20)).until(() -> first.bean(Leadership.class).isLeader());
         second = start(shared, database, "caravan-second");
@@ -122,9 +125,16 @@ class TwoCaravansTest {
         assertThat(steps(get(second, "/api/runs/" + run))).allMatch(step -> step.endsWith("COMPLETED"));
     }
 
-    private CaravanInstance start(Path shared, String database, String scheduler) {
+    /** The settings of one database both Caravans share: an H2 in this JVM's memory, or a real PostgreSQL. */
+    private static List<String> database(String kind) {
+        return kind.equals("H2") ? List.of("--spring.datasource.url=jdbc:h2:mem:caravan-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1") : List.of(Postgres.arguments(Postgres.newDatabase()));
+    }
+
+    private CaravanInstance start(Path shared, List<String> database, String scheduler) {
         Path home = CaravanTestProperties.newHome();
-        return CaravanInstance.start(home, "--spring.datasource.url=" + database,
+        List<String> settings = new ArrayList<>(database);
+        settings.addAll(List.of(
                 // Quartz names its schedulers JVM-wide: the second Caravan in this JVM needs another name.
                 "--spring.quartz.scheduler-name=" + scheduler,
                 "--caravan.s3.endpoint=" + s3.settings().endpoint(), "--caravan.s3.access-key-id=AKIDTWOCARAVANS",
@@ -132,7 +142,8 @@ class TwoCaravansTest {
                 "--caravan.training.runs-dir=" + shared.resolve("runs"), "--caravan.api.token=" + TOKEN,
                 "--caravan.leader.queue-poll=200ms", "--caravan.leader.retry-period=200ms",
                 "--caravan.pipelines.mnist.trainer.parameters.trainSteps=400",
-                "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8");
+                "--caravan.pipelines.mnist.trainer.parameters.batchSize=50", "--caravan.pipelines.mnist.gate.min=0.8"));
+        return CaravanInstance.start(home, settings.toArray(String[]::new));
     }
 
     private static ServiceStatus status(CaravanInstance caravan, String route) {
