@@ -125,7 +125,8 @@ final class RunCommands {
         String run = submission.path("run").asText();
         if (output.format == Output.Format.table) {
             out.printf("%s %s%n", run, switch (submission.path("admission").asText()) {
-                case "QUEUED" -> "waits for the run of " + submission.path("model").asText() + " that is going";
+                case "QUEUED" -> "is queued: the leading Caravan starts it in its turn, after any run of "
+                        + submission.path("model").asText() + " that is going";
                 case "RUNNING" -> "is running already";
                 default -> "started";
             });

@@ -70,7 +70,7 @@ class KubernetesRuntimeConfiguration {
 
     /**
      * Sweeps TensorBoards past their retention every ten minutes, on the leader only (it is one of
-     * {@code caravan.kubernetes.leader.routes}). A Camel timer, not an executor bean: any {@code Executor} bean
+     * {@code caravan.leader.routes}). A Camel timer, not an executor bean: any {@code Executor} bean
      * stands in for Boot's task executor, which the platform-http engine needs to start.
      */
     @Bean

@@ -79,17 +79,16 @@ public record KubernetesSettings(
     public enum Access { SERVICE, PORT_FORWARD }
 
     /**
-     * Leader election among Caravan replicas with a {@code coordination.k8s.io} Lease: only the leader runs the
-     * {@code routes} (the S3 triggers and schedules). Members are the Running and Ready pods with {@code podLabels};
-     * {@code podName} is this replica's pod (empty: the host name, which is the pod name in a cluster).
+     * Leader election among Caravan replicas with a {@code coordination.k8s.io} Lease: only the leader starts runs
+     * and runs the leader-only routes ({@code caravan.leader.routes}). Members are the Running and Ready pods with
+     * {@code podLabels}; {@code podName} is this replica's pod (empty: the host name, which is the pod name in a
+     * cluster). Not {@code enabled}: the replicas elect through the database ({@code caravan.leader.*}).
      */
     public record Leader(boolean enabled, String podName, @NotNull Map<String, String> podLabels,
-                         @NotNull Duration leaseDuration, @NotNull Duration renewDeadline, @NotNull Duration retryPeriod,
-                         @NotNull List<@NotBlank String> routes) {
+                         @NotNull Duration leaseDuration, @NotNull Duration renewDeadline, @NotNull Duration retryPeriod) {
 
         public Leader {
             podLabels = podLabels == null ? null : Map.copyOf(podLabels);
-            routes = routes == null ? null : List.copyOf(routes);
         }
 
         /** Camel's rule: a leader renews well within its lease, retrying often enough to renew before the deadline. */

@@ -1,26 +1,18 @@
 package dev.caravan.kubernetes;
 
-import java.util.Set;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.NamedNode;
-import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
-import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spi.RoutePolicy;
-import org.apache.camel.spi.RoutePolicyFactory;
-import org.apache.camel.support.CamelContextHelper;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
+import dev.caravan.leader.ElectedLeadership;
+
 /**
- * Camel's Kubernetes cluster service, holding the Lease {@value #LEASE} among the Caravan pods, and the route policy
- * that runs the leader-only routes on the holder alone: they start when this replica becomes the leader and stop
- * when it stops being it.
+ * Camel's Kubernetes cluster service, holding the Lease {@value #LEASE} among the Caravan pods, and the
+ * {@code Leadership} it decides: the leader-only routes and the launching of runs follow it.
  */
 final class LeaderElection {
 
@@ -55,41 +47,31 @@ final class LeaderElection {
         return service;
     }
 
-    /** Puts the named routes under the leader's policy; routes configured not to start are left alone. */
-    static RoutePolicyFactory leaderOnly(CamelClusterService service, Set<String> routeIds) {
-        return new RoutePolicyFactory() {
-            @Override
-            public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
-                if (!leaderOnly(routeIds, routeId) || !autoStartup(context, route)) {
-                    return null;
-                }
-                try {
-                    ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(service, GROUP);
-                    policy.setCamelContext(context);
-                    return policy;
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot put route " + routeId + " under leader election: "
-                            + e.getMessage(), e);
-                }
-            }
-        };
-    }
+    /** Leadership as the Lease decides it: this replica leads while the view's leader is its local member. */
+    static final class LeaseLeadership extends ElectedLeadership {
 
-    /** A route named in the list, or made from a template named there for one pipeline ({@code <template>-<pipeline>}). */
-    private static boolean leaderOnly(Set<String> routeIds, String routeId) {
-        return routeIds.stream().anyMatch(id -> routeId.equals(id) || routeId.startsWith(id + "-"));
-    }
-
-    private static boolean autoStartup(CamelContext context, NamedNode route) {
-        if (!(route instanceof RouteDefinition definition) || definition.getAutoStartup() == null) {
-            return true;
+        LeaseLeadership() {
+            super("the Lease " + LEASE);
         }
-        try {
-            Boolean value = CamelContextHelper.parseBoolean(context, definition.getAutoStartup());
-            return value == null || value;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the autoStartup of route " + definition.getRouteId() + ": "
-                    + e.getMessage(), e);
+
+        /** Follows the verdicts of {@code service}, once Camel knows it. */
+        void follow(KubernetesClusterService service) throws Exception {
+            service.getView(GROUP).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                if (leader != null && leader.isLocal()) {
+                    granted();
+                } else {
+                    revoked();
+                }
+            });
+        }
+
+        /** Camel runs the election itself, as one of its services. */
+        @Override
+        protected void startElection() {
+        }
+
+        @Override
+        protected void stopElection() {
         }
     }
 }

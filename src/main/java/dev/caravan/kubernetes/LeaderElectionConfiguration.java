@@ -1,7 +1,5 @@
 package dev.caravan.kubernetes;
 
-import java.util.Set;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -15,9 +13,9 @@ import org.springframework.context.annotation.Profile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * With several Caravan replicas, one leads: it alone polls S3 for triggers and runs the schedules
- * ({@code caravan.kubernetes.leader.routes}); another takes over when its pod goes. The cluster service and the
- * route policy are handed to Camel before it starts its routes.
+ * With several Caravan replicas in a cluster, the Lease elects the one that leads: it alone starts runs, polls S3
+ * for triggers and sweeps TensorBoards ({@code caravan.leader.routes}); another takes over when its pod goes. The
+ * cluster service is handed to Camel before it starts its routes. Turned off, the database elects instead.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("kubernetes")
@@ -27,11 +25,17 @@ class LeaderElectionConfiguration {
     private static final Logger log = LoggerFactory.getLogger(LeaderElectionConfiguration.class);
 
     @Bean
-    CamelContextConfiguration leaderElection(KubernetesClient client, KubernetesSettings settings) {
+    LeaderElection.LeaseLeadership leaseLeadership() {
+        return new LeaderElection.LeaseLeadership();
+    }
+
+    @Bean
+    CamelContextConfiguration leaderElection(KubernetesClient client, KubernetesSettings settings,
+                                             LeaderElection.LeaseLeadership leadership) {
         if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
-            log.warn("Leader election is on, but Caravan does not run in a pod: routes {} start only while a Running, "
+            log.warn("Leader election is on, but Caravan does not run in a pod: it leads only while a Running, "
                     + "Ready pod named after this host with labels {} exists in namespace {}; set "
-                    + "caravan.kubernetes.leader.enabled=false to run them here", settings.leader().routes(),
+                    + "caravan.kubernetes.leader.enabled=false to elect through the database instead",
                     settings.leader().podLabels(), settings.namespace());
         }
         KubernetesClusterService service = LeaderElection.clusterService(client, settings);
@@ -40,10 +44,10 @@ class LeaderElectionConfiguration {
             public void beforeApplicationStart(CamelContext camel) {
                 try {
                     camel.addService(service);
+                    leadership.follow(service);
                 } catch (Exception e) {
                     throw new IllegalStateException("cannot start leader election: " + e.getMessage(), e);
                 }
-                camel.addRoutePolicyFactory(LeaderElection.leaderOnly(service, Set.copyOf(settings.leader().routes())));
             }
 
             @Override

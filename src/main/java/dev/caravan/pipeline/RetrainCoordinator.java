@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,10 @@ import jakarta.annotation.PreDestroy;
  *
  * <p>Nothing starts before {@link #release()}: at start, the runs a crash interrupted go first, then the ones that
  * waited, then what triggers bring, so a run on older data never overtakes one on newer data because of a restart.
+ *
+ * <p>With several replicas only the leader starts runs. A replica that does not lead ({@link #follow}) only records
+ * each request as a QUEUED run and answers QUEUED with the run's name; the leader takes those rows up
+ * ({@link #takeQueued()}). A leader that stops leading ({@link #handOver}) lets its runs go for the next leader.
  */
 @Service
 public class RetrainCoordinator {
@@ -37,21 +43,22 @@ public class RetrainCoordinator {
 
     /** Where a run's request came from; recorded, not part of the run's identity. */
     static final String ORIGIN = "origin";
+    static final String HANDED_OVER = "handed over: the replica that ran it stopped leading; the next leader resumes it";
+
+    /** Following records requests for the leader; held leads but starts nothing yet; leading starts runs. */
+    private enum State { FOLLOWING, HELD, LEADING }
 
     private static final Logger log = LoggerFactory.getLogger(RetrainCoordinator.class);
 
     private final RetrainLauncher launcher;
     private final RunStore runs;
     private final ApplicationEventPublisher events;
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "caravan-retrain");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The threads that run this leadership's runs; a new set each time this replica leads again. */
+    private ExecutorService workers = newWorkers();
     /** The run each busy model runs, or will run first once released. */
     private final Map<String, JobParameters> current = new LinkedHashMap<>();
     private final Map<String, JobParameters> waiting = new HashMap<>();
-    private boolean held = true;
+    private State state = State.HELD;
 
     public RetrainCoordinator(RetrainLauncher launcher, RunStore runs, ApplicationEventPublisher events) {
         this.launcher = launcher;
@@ -75,36 +82,110 @@ public class RetrainCoordinator {
      * the {@code waiting} ones, in the order given.
      */
     synchronized void recover(List<JobParameters> interrupted, List<RunStore.Waiting> waiting) {
+        state = State.HELD;
         for (JobParameters parameters : interrupted) {
             runs.queued(RunNames.of(parameters), model(parameters), parameters.getString(RunNames.SNAPSHOT),
                     settings(parameters), "resumed: Caravan stopped while it ran");
             current.putIfAbsent(model(parameters), parameters);
         }
         for (RunStore.Waiting run : waiting) {
-            admit(new JobParametersBuilder(RetrainLauncher.parameters(run.model(), run.snapshot(), run.settings()))
-                    .addString(ORIGIN, run.origin() == null ? "a restart" : run.origin(), false).toJobParameters());
+            admit(parameters(run, "a restart"));
+        }
+    }
+
+    /**
+     * The leader's part: takes up, oldest first, the runs that other replicas recorded as QUEUED and this one does
+     * not know yet. Does nothing unless this replica leads and was released.
+     */
+    public synchronized void takeQueued() {
+        if (state != State.LEADING) {
+            return;
+        }
+        for (RunStore.Waiting run : runs.waiting()) {
+            if (!known(run.name())) {
+                admit(parameters(run, "another replica"));
+            }
+        }
+    }
+
+    /** From now on only records requests, for the leader to start: another replica leads. */
+    public synchronized void follow() {
+        state = State.FOLLOWING;
+        current.clear();
+        waiting.clear();
+    }
+
+    /**
+     * Stops leading: starts nothing more, interrupts the runs going here and waits up to {@code timeout} for them to
+     * let go. A training is left running (the train step of the next leader adopts it, as after a crash); each run
+     * that let go is QUEUED again, for the next leader to resume from the step where it stopped. The runs that only
+     * waited stay QUEUED in the database.
+     */
+    public void handOver(Duration timeout) {
+        ExecutorService ending;
+        List<JobParameters> going;
+        synchronized (this) {
+            going = state == State.LEADING ? List.copyOf(current.values()) : List.of();
+            ending = workers;
+            follow();
+        }
+        ending.shutdownNow();
+        try {
+            if (!ending.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Runs {} did not let go within {}; they end here, each as FAILED or STOPPED, and can be "
+                        + "retried", going.stream().map(RunNames::of).toList(), timeout);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while handing runs {} over; they may need a retry", going.stream().map(RunNames::of).toList());
+            return;
+        }
+        for (JobParameters parameters : going) {
+            // A run that completed keeps its record; one that was cut short waits for the next leader.
+            runs.queued(RunNames.of(parameters), model(parameters), parameters.getString(RunNames.SNAPSHOT),
+                    settings(parameters), HANDED_OVER);
         }
     }
 
     /** Starts what was asked for while held, each model's first run now and its follow-up after it. */
     public void release() {
         Map<String, JobParameters> first;
+        ExecutorService launching;
         synchronized (this) {
-            held = false;
+            state = State.LEADING;
+            if (workers.isShutdown()) {
+                workers = newWorkers();
+            }
             first = new LinkedHashMap<>(current);
+            launching = workers;
         }
-        first.forEach((model, parameters) -> workers.execute(() -> drain(model, parameters)));
+        first.forEach((model, parameters) -> launching.execute(() -> drain(model, parameters, launching)));
     }
 
     /** True when no run of {@code model} is going and none waits. */
     public synchronized boolean idle(String model) {
+        if (state == State.FOLLOWING) {
+            return runs.list("QUEUED", model, null, 1).isEmpty() && runs.list("STARTED", model, null, 1).isEmpty();
+        }
         return !current.containsKey(model) && !waiting.containsKey(model);
     }
 
-    /** Drops the waiting follow-up named {@code run}, recording why; true if it waited. */
+    /**
+     * Drops the run named {@code run} if it waits, here or in the database for the leader, recording why; true if it
+     * waited.
+     */
     public synchronized boolean dropWaiting(String run, String reason) {
+        boolean dropped = state != State.FOLLOWING && dropFromMemory(run);
+        if (!dropped && known(run)) {
+            return false; // it is going here
+        }
+        return runs.dropped(run, reason) || dropped;
+    }
+
+    private boolean dropFromMemory(String run) {
         boolean dropped = waiting.values().removeIf(parameters -> RunNames.of(parameters).equals(run));
-        if (!dropped && held) {
+        if (!dropped && state == State.HELD) {
             // Before release, a model's first waiting run already stands first in line.
             String model = current.entrySet().stream().filter(entry -> RunNames.of(entry.getValue()).equals(run))
                     .map(Map.Entry::getKey).findFirst().orElse(null);
@@ -117,35 +198,43 @@ public class RetrainCoordinator {
                 dropped = true;
             }
         }
-        if (dropped) {
-            runs.dropped(run, reason);
-        }
         return dropped;
     }
 
+    /** True if this replica runs {@code run} or keeps it as a follow-up. */
+    private boolean known(String run) {
+        return current.values().stream().anyMatch(parameters -> RunNames.of(parameters).equals(run))
+                || waiting.values().stream().anyMatch(parameters -> RunNames.of(parameters).equals(run));
+    }
+
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
         workers.shutdownNow();
     }
 
     private Admission admit(JobParameters parameters) {
         String model = model(parameters);
         String run = RunNames.of(parameters);
+        ExecutorService launching;
         synchronized (this) {
             JobParameters going = current.get(model);
             if (going != null && RunNames.of(going).equals(run)) {
-                return held ? Admission.QUEUED : Admission.RUNNING;
+                return state == State.HELD ? Admission.QUEUED : Admission.RUNNING;
             }
             // Recorded before it is answered: a crash from here on finds the run in the database.
             runs.queued(run, model, parameters.getString(RunNames.SNAPSHOT), settings(parameters),
                     parameters.getString(ORIGIN));
-            if (held || going != null) {
+            if (state == State.FOLLOWING) {
+                return Admission.QUEUED; // the leader takes it up from the database
+            }
+            if (state == State.HELD || going != null) {
                 follow(model, run, parameters);
                 return Admission.QUEUED;
             }
             current.put(model, parameters);
+            launching = workers;
         }
-        workers.execute(() -> drain(model, parameters));
+        launching.execute(() -> drain(model, parameters, launching));
         return Admission.STARTED;
     }
 
@@ -156,24 +245,26 @@ public class RetrainCoordinator {
             runs.dropped(RunNames.of(replaced), "replaced by run " + run + ", a newer request for " + model
                     + " (" + parameters.getString(ORIGIN) + "), before it started");
         }
-        if (held && !current.containsKey(model)) {
+        if (state == State.HELD && !current.containsKey(model)) {
             current.put(model, waiting.remove(model));
         }
     }
 
-    private void drain(String model, JobParameters first) {
+    private void drain(String model, JobParameters first, ExecutorService launching) {
         JobParameters next = first;
         while (next != null) {
             try {
-                launcher.launch(next);
+                if (stillQueued(next)) {
+                    launcher.launch(next);
+                }
             } catch (RuntimeException e) {
                 // A run's own failure is in its record; this is a launch that could not happen at all.
                 log.error("Run {} could not be launched: {}", RunNames.of(next), e.getMessage(), e);
                 runs.notLaunched(RunNames.of(next), "could not be launched: " + e.getMessage());
                 events.publishEvent(new RunEvent.LaunchFailed(RunNames.of(next), model, e.getMessage()));
             }
-            if (workers.isShutdown()) {
-                return; // Caravan stops: the follow-up stays QUEUED in the database and starts at the next start
+            if (launching.isShutdown()) {
+                return; // this replica stops leading: the follow-up stays QUEUED in the database for the next leader
             }
             synchronized (this) {
                 next = waiting.remove(model);
@@ -184,6 +275,29 @@ public class RetrainCoordinator {
                 }
             }
         }
+    }
+
+    /** False for a run dropped in the database meanwhile, e.g. stopped through another replica. */
+    private boolean stillQueued(JobParameters parameters) {
+        String run = RunNames.of(parameters);
+        boolean queued = runs.find(run).map(found -> "QUEUED".equals(found.status())).orElse(true);
+        if (!queued) {
+            log.info("Run {} no longer waits (stopped or dropped meanwhile); it does not start", run);
+        }
+        return queued;
+    }
+
+    private static JobParameters parameters(RunStore.Waiting run, String defaultOrigin) {
+        return new JobParametersBuilder(RetrainLauncher.parameters(run.model(), run.snapshot(), run.settings()))
+                .addString(ORIGIN, run.origin() == null ? defaultOrigin : run.origin(), false).toJobParameters();
+    }
+
+    private static ExecutorService newWorkers() {
+        return Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "caravan-retrain");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static String model(JobParameters parameters) {

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Service;
 
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
+import dev.caravan.leader.Leadership;
 import dev.caravan.training.TrainingBackend;
 import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
@@ -38,9 +39,12 @@ public class RunOperations {
     private final TrainingBackend training;
     private final PipelineCatalog pipelines;
     private final ApplicationEventPublisher events;
+    private final Leadership leadership;
 
     RunOperations(SnapshotStore snapshots, RetrainCoordinator coordinator, RunStore runs, JobExplorer explorer,
-                  RunStops stops, TrainingBackend training, PipelineCatalog pipelines, ApplicationEventPublisher events) {
+                  RunStops stops, TrainingBackend training, PipelineCatalog pipelines, ApplicationEventPublisher events,
+                  Leadership leadership) {
+        this.leadership = leadership;
         this.snapshots = snapshots;
         this.coordinator = coordinator;
         this.runs = runs;
@@ -148,6 +152,11 @@ public class RunOperations {
         if (run.endedAt() != null || execution == null || !execution.isRunning()) {
             throw new IllegalStateException("run " + name + " is not going (" + run.status()
                     + (run.outcome() == null ? "" : " " + run.outcome()) + "); there is nothing to stop");
+        }
+        if (!leadership.isLeader()) {
+            throw new IllegalStateException("run " + name + " runs on the leading Caravan, and this one does not lead;"
+                    + " ask the leader to stop it (the holder of the Lease caravan-leader on Kubernetes, else the"
+                    + " Caravan whose log says it leads)");
         }
         String step = execution.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
                 .map(StepExecution::getStepName).orElse("prepare");

@@ -75,9 +75,12 @@ public class RunStore {
         }
     }
 
-    /** Ends a run that waited and will not start: replaced by a newer request, or stopped before it started. */
-    public void dropped(String name, String message) {
-        jdbc.update("UPDATE caravan_run SET status = 'DROPPED', message = ?, ended_at = ? WHERE run_name = ? "
+    /**
+     * Ends a run that waited and will not start: replaced by a newer request, or stopped before it started. True if
+     * it waited (status QUEUED) until now.
+     */
+    public boolean dropped(String name, String message) {
+        return 1 == jdbc.update("UPDATE caravan_run SET status = 'DROPPED', message = ?, ended_at = ? WHERE run_name = ? "
                 + "AND status = 'QUEUED'", truncate(message), Timestamp.from(Instant.now()), name);
     }
 

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import dev.caravan.kubernetes.testutil.KubernetesFixtures;
 import dev.caravan.kubernetes.testutil.MockCluster;
+import dev.caravan.leader.LeaderConfiguration;
 import dev.caravan.testutil.CaravanTestProperties;
 
 /**
@@ -141,7 +142,7 @@ class LeaderElectionTest {
     /** A replica's source; not a {@code @Configuration}, so that no component scan of the app ever picks it up. */
     @ImportAutoConfiguration(CamelAutoConfiguration.class)
     @EnableConfigurationProperties(KubernetesSettings.class)
-    @Import(LeaderElectionConfiguration.class)
+    @Import({LeaderElectionConfiguration.class, LeaderConfiguration.class})
     static class Routes {
 
         @Bean(destroyMethod = "close")

@@ -193,6 +193,63 @@ class RetrainCoordinatorTest {
         return new RetrainLauncher(blockingLauncher, null, new SimpleJob("retrain"), event -> { });
     }
 
+    @Test
+    void aReplicaThatDoesNotLeadOnlyRecordsRequestsAndTheLeaderStartsEachOnce() {
+        // given: this coordinator leads; another on the same database follows
+        RetrainCoordinator follower = new RetrainCoordinator(launcher(), runs, event -> { });
+        follower.follow();
+        try {
+            // when: the follower takes a request
+            assertThat(submit(follower, "mnist", "s1")).isEqualTo(RetrainCoordinator.Admission.QUEUED);
+
+            // then: it starts nothing; the run waits in the database under its name
+            assertThat(runs.find(name("s1")).orElseThrow().status()).isEqualTo("QUEUED");
+            assertThat(follower.idle("mnist")).isFalse();
+            assertThat(launched).isEmpty();
+
+            // when: the leader looks for queued runs, again and again
+            coordinator.takeQueued();
+            coordinator.takeQueued();
+            await().until(() -> launched.size() == 1);
+            coordinator.takeQueued();
+
+            // then: it started the run once
+            assertThat(launched).containsExactly("s1");
+        } finally {
+            follower.stop();
+        }
+    }
+
+    @Test
+    void aRunStoppedThroughAReplicaThatDoesNotLeadNeverStarts() {
+        RetrainCoordinator follower = new RetrainCoordinator(launcher(), runs, event -> { });
+        follower.follow();
+        try {
+            submit(follower, "mnist", "s1");
+
+            assertThat(follower.dropWaiting(name("s1"), "stopped by test")).isTrue();
+            coordinator.takeQueued();
+
+            assertThat(runs.find(name("s1")).orElseThrow().status()).isEqualTo("DROPPED");
+            assertThat(launched).isEmpty();
+        } finally {
+            follower.stop();
+        }
+    }
+
+    @Test
+    void aLeaderThatStopsLeadingLetsItsRunGoAndQueuesItForTheNextLeader() {
+        submit("mnist", "s1");
+        await().until(() -> launched.size() == 1);
+
+        coordinator.handOver(Duration.ofSeconds(10));
+
+        assertThat(runs.waiting()).extracting(RunStore.Waiting::name, RunStore.Waiting::origin)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(name("s1"), RetrainCoordinator.HANDED_OVER));
+        assertThat(submit("mnist", "s2")).isEqualTo(RetrainCoordinator.Admission.QUEUED);
+        assertThat(launched).containsExactly("s1");
+    }
+
     private static String name(String snapshot) {
         return RetrainLauncher.runName("mnist", snapshot);
     }

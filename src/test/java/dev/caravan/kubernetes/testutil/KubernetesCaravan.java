@@ -1,9 +1,11 @@
 package dev.caravan.kubernetes.testutil;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -11,6 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.caravan.CaravanApplication;
 import dev.caravan.kubernetes.ServingAccess;
+import dev.caravan.leader.Leadership;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.S3Settings;
 
@@ -53,6 +56,8 @@ public final class KubernetesCaravan implements AutoCloseable {
                         BeanDefinitionBuilder.genericBeanDefinition(ServingAccess.class, () -> access).setPrimary(true)
                                 .getBeanDefinition()))
                 .run(args.toArray(String[]::new));
+        // Only the leader starts runs, and a new leader takes over every run still going: tests launch once it leads.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> context.getBean(Leadership.class).isLeader());
         return new KubernetesCaravan(context);
     }
 

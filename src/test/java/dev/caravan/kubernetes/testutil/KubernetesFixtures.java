@@ -37,8 +37,7 @@ public final class KubernetesFixtures {
                 new KubernetesSettings.Serving("tensorflow/serving:2.18.0", "amazon/aws-cli:2.17.0", 1,
                         KubernetesSettings.Access.SERVICE, Duration.ofSeconds(5), "1", "2Gi"),
                 new KubernetesSettings.Leader(true, "caravan-0", Map.of("app.kubernetes.io/name", "caravan"),
-                        Duration.ofSeconds(1), Duration.ofMillis(800), Duration.ofMillis(200),
-                        List.of("retrain-on-marker", "retrain-on-quiet-prefix", "tensorboard-janitor")),
+                        Duration.ofSeconds(1), Duration.ofMillis(800), Duration.ofMillis(200)),
                 new KubernetesSettings.Api(3, Duration.ofMillis(10)));
     }
 
