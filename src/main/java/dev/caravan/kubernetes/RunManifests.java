@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.pipeline.RunLayout;
+import dev.caravan.snapshot.SnapshotSettings;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Properties;
 import dev.caravan.storage.S3Settings;
@@ -40,9 +41,11 @@ public final class RunManifests {
     private final RunLayout layout;
     private final KubernetesSettings settings;
     private final PipelineCatalog pipelines;
+    private final SnapshotSettings snapshots;
 
     private RunManifests(String env, boolean overlay, S3Properties s3, RunLayout layout, KubernetesSettings settings,
-                         PipelineCatalog pipelines) {
+                         PipelineCatalog pipelines, SnapshotSettings snapshots) {
+        this.snapshots = snapshots;
         this.env = env;
         this.overlay = overlay;
         this.s3 = s3;
@@ -66,7 +69,7 @@ public final class RunManifests {
                 .profiles(env).run(properties.stream().map(p -> "--" + p).toArray(String[]::new))) {
             return new RunManifests(env, !overlay.isEmpty(), context.getBean(S3Properties.class),
                     context.getBean(RunLayout.class), context.getBean(KubernetesSettings.class),
-                    context.getBean(PipelineCatalog.class));
+                    context.getBean(PipelineCatalog.class), context.getBean(SnapshotSettings.class));
         }
     }
 
@@ -79,7 +82,9 @@ public final class RunManifests {
         String model = definition.model();
         String run = model + "-0000000000";
         S3Location export = layout.modelBase(definition).resolve("1/");
-        TrainingRequest request = new TrainingRequest(run, definition.dataLocation(), layout.modelDir(definition, run),
+        // A run reads the frozen copy of its snapshot; the hash here stands for the one the trigger freezes.
+        S3Location data = snapshots.modelSnapshots(definition).resolve("<snapshot-hash>/");
+        TrainingRequest request = new TrainingRequest(run, data, layout.modelDir(definition, run),
                 export, definition.trainer(), definition.parameters(parameters));
         S3Settings s3 = new S3Settings(URI.create(this.s3.useEmbedded() ? "http://" + this.s3.embedded().host()
                 + ":" + this.s3.embedded().port() : this.s3.endpoint()), this.s3.region(), "", "", true);
@@ -120,7 +125,8 @@ public final class RunManifests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({S3Properties.class, RunLayout.class, KubernetesSettings.class})
+    @EnableConfigurationProperties({S3Properties.class, RunLayout.class, KubernetesSettings.class,
+            SnapshotSettings.class})
     @Import(PipelineCatalog.class)
     static class SettingsOnly {
     }

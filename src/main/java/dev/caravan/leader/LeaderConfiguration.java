@@ -1,12 +1,7 @@
 package dev.caravan.leader;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.UUID;
-
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
@@ -18,6 +13,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+
+import dev.caravan.database.Database;
 
 /**
  * Leadership wiring for every runtime: the leader-only routes follow {@link Leadership}, and, unless the Kubernetes
@@ -51,10 +48,15 @@ public class LeaderConfiguration {
 
     @Bean
     @Conditional(DatabaseElects.class)
-    DefaultLockRepository leaderLocks(DataSource dataSource, LeaderSettings settings,
+    DefaultLockRepository leaderLocks(DataSource dataSource, Database database, LeaderSettings settings,
                                       @Value("${caravan.home}") Path home) {
-        DefaultLockRepository repository = new DefaultLockRepository(dataSource, replicaId(settings, home));
+        DefaultLockRepository repository = new DefaultLockRepository(dataSource, settings.replicaId(home));
         repository.setTimeToLive((int) settings.timeToLive().toMillis());
+        if (database == Database.POSTGRESQL) {
+            // A follower's attempt inserts the lock row the leader holds: on PostgreSQL a duplicate key is an error
+            // in the server's log every retry, so the insert skips it instead (Spring Integration JDBC lock docs).
+            repository.setInsertQuery(repository.getInsertQuery() + " ON CONFLICT DO NOTHING");
+        }
         return repository;
     }
 
@@ -64,23 +66,6 @@ public class LeaderConfiguration {
                                   @Value("${caravan.home}") Path home) {
         JdbcLockRegistry registry = new JdbcLockRegistry(leaderLocks);
         registry.setIdleBetweenTries(settings.retryPeriod());
-        return new DatabaseLeadership(registry, replicaId(settings, home), settings);
-    }
-
-    /** The configured id, or one that names this host and home: unique among replicas, stable across restarts. */
-    static String replicaId(LeaderSettings settings, Path home) {
-        if (settings.id() != null && !settings.id().isBlank()) {
-            return settings.id();
-        }
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "localhost";
-            }
-        }
-        String place = host + ":" + home.toAbsolutePath().normalize();
-        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
+        return new DatabaseLeadership(registry, settings.replicaId(home), settings);
     }
 }

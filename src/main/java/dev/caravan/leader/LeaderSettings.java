@@ -1,7 +1,12 @@
 package dev.caravan.leader;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
@@ -14,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How Caravan replicas sharing one database elect their leader, bound from {@code caravan.leader.*}.
  *
- * @param id               this replica's name in the lock table (at most 36 characters); empty: one derived from the
+ * @param id               this replica's name in the lock table and in Quartz's cluster (at most 36 characters); empty: one derived from the
  *                         host name and {@code caravan.home}, the same across restarts, so a Caravan that restarts
  *                         leads again at once instead of waiting for its old lock to expire
  * @param timeToLive       how long a lock row holds without renewal: a leader that dies is replaced after this
@@ -46,5 +51,22 @@ public record LeaderSettings(@Size(max = 36) String id, @NotNull Duration timeTo
 
     private static boolean positive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
+    }
+
+    /** The configured id, or one that names this host and home: unique among replicas, stable across restarts. */
+    public String replicaId(Path home) {
+        if (id != null && !id.isBlank()) {
+            return id;
+        }
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        String place = host + ":" + home.toAbsolutePath().normalize();
+        return UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -222,11 +222,13 @@ public class RetrainCoordinator {
                 return state == State.HELD ? Admission.QUEUED : Admission.RUNNING;
             }
             // Recorded before it is answered: a crash from here on finds the run in the database.
+            if (state == State.FOLLOWING) {
+                // The leader takes it up from the database, or runs it already.
+                return runs.requested(run, model, parameters.getString(RunNames.SNAPSHOT), settings(parameters),
+                        parameters.getString(ORIGIN)) ? Admission.QUEUED : Admission.RUNNING;
+            }
             runs.queued(run, model, parameters.getString(RunNames.SNAPSHOT), settings(parameters),
                     parameters.getString(ORIGIN));
-            if (state == State.FOLLOWING) {
-                return Admission.QUEUED; // the leader takes it up from the database
-            }
             if (state == State.HELD || going != null) {
                 follow(model, run, parameters);
                 return Admission.QUEUED;

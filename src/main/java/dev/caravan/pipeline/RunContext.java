@@ -80,6 +80,11 @@ final class RunContext {
         context.putString(EXPORT_DIR, exportDir.uri());
     }
 
+    /** Where the run reads its data from now on. */
+    void dataIn(S3Location dataDir) {
+        context().putString(DATA_DIR, dataDir.uri());
+    }
+
     long version() {
         return context().getLong(VERSION);
     }

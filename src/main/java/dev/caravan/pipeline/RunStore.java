@@ -76,6 +76,27 @@ public class RunStore {
     }
 
     /**
+     * Records a request for a run on a replica that does not lead, as {@link #queued} does, but leaves a run that is
+     * going (STARTED, on the leader) as it is, in one statement, so a request never turns a going run back to waiting.
+     *
+     * @return false when the run is going
+     */
+    public boolean requested(String name, String model, String snapshot, Map<String, String> settings, String origin) {
+        int updated = jdbc.update("UPDATE caravan_run SET status = 'QUEUED', outcome = NULL, message = NULL, "
+                + "ended_at = NULL, settings = ?, origin = ? WHERE run_name = ? AND status NOT IN ('COMPLETED', "
+                + "'STARTED')", write(settings), truncate(origin), name);
+        if (updated > 0) {
+            return true;
+        }
+        Optional<Run> found = find(name);
+        if (found.isEmpty()) {
+            queued(name, model, snapshot, settings, origin);
+            return true;
+        }
+        return !"STARTED".equals(found.get().status());
+    }
+
+    /**
      * Ends a run that waited and will not start: replaced by a newer request, or stopped before it started. True if
      * it waited (status QUEUED) until now.
      */

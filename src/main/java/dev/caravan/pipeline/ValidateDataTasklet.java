@@ -33,11 +33,15 @@ class ValidateDataTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         PipelineDefinition pipeline = run.pipeline(pipelines);
-        snapshots.requireIntact(run.dataDir());
+        S3Location dataDir = snapshots.frozenCopy(pipeline, run.snapshot());
+        if (!dataDir.equals(run.dataDir())) {
+            run.dataIn(dataDir); // a run prepared before snapshots were copied read the live prefix
+        }
+        snapshots.requireIntact(dataDir);
         try {
-            StepMessages.say(chunk, validation.validate(pipeline.validation(), run.dataDir()));
+            StepMessages.say(chunk, validation.validate(pipeline.validation(), dataDir));
         } catch (DataValidationException e) {
-            throw asUploaded(e, run.dataDir(), pipeline);
+            throw asUploaded(e, dataDir, pipeline);
         }
         return RepeatStatus.FINISHED;
     }

@@ -50,12 +50,15 @@ public class VersionFolders {
     /**
      * Makes {@code runName} the owner of the version folder {@code export}, which must be its own already or empty.
      *
+     * A folder written before versions named their run is the run's when the registry reserved it for that run (a
+     * run begun before these claims, resumed).
+     *
      * @throws VersionFolderTakenException when another run owns it, or it holds objects no run claimed
      */
     public void claim(S3Location export, String runName) {
         Optional<String> owner = FolderOwner.of(store, export);
         if (owner.isEmpty()) {
-            if (!store.isEmpty(export)) {
+            if (!store.isEmpty(export) && !reservedFor(export, runName)) {
                 throw new VersionFolderTakenException(export, null, runName);
             }
             owner = Optional.of(FolderOwner.claim(store, export, runName));
@@ -63,6 +66,10 @@ public class VersionFolders {
         if (!owner.get().equals(runName)) {
             throw new VersionFolderTakenException(export, owner.get(), runName);
         }
+    }
+
+    private boolean reservedFor(S3Location export, String runName) {
+        return registry.byRun(runName).map(v -> v.export().asPrefix().equals(export.asPrefix())).orElse(false);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.caravan.schedule;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
 
@@ -9,6 +10,7 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
 import org.quartz.impl.jdbcjobstore.StdJDBCDelegate;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.quartz.QuartzProperties;
 import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.caravan.database.Database;
 import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.leader.LeaderSettings;
 
 /**
  * Schedules and the firer their Quartz job uses, on the system clock (tests give them their own). One Quartz
@@ -32,10 +35,12 @@ class ScheduleConfiguration {
 
     /**
      * Quartz reads its binary columns through a delegate made for the database: PostgreSQL's {@code bytea} needs
-     * Quartz's {@code PostgreSQLDelegate} (Quartz tables_postgres.sql); H2 takes the standard one.
+     * Quartz's {@code PostgreSQLDelegate} (Quartz tables_postgres.sql); H2 takes the standard one. In the clustered
+     * job store each Caravan is the instance its leader id names.
      */
     @Bean
-    SchedulerFactoryBeanCustomizer quartzDelegate(QuartzProperties quartz, Database database) {
+    SchedulerFactoryBeanCustomizer quartzStore(QuartzProperties quartz, Database database, LeaderSettings replica,
+                                               @Value("${caravan.home}") Path home) {
         return factory -> {
             Properties properties = new Properties();
             properties.putAll(quartz.getProperties());
@@ -43,6 +48,9 @@ class ScheduleConfiguration {
                 case H2 -> StdJDBCDelegate.class.getName();
                 case POSTGRESQL -> PostgreSQLDelegate.class.getName();
             });
+            // Stable across restarts: a Caravan that starts again takes back its own fires at once, where a new id
+            // would wait out the cluster's failure detection.
+            properties.setProperty("org.quartz.scheduler.instanceId", replica.replicaId(home));
             factory.setQuartzProperties(properties);
         };
     }

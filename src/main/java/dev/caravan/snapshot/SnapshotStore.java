@@ -84,7 +84,7 @@ public class SnapshotStore {
                 continue;
             }
             record(snapshot);
-            prune(pipeline);
+            prune(pipeline, snapshot.hash());
             return snapshot;
         }
         throw new IllegalStateException("the data under " + source + " kept changing while it was frozen (" + TRIES
@@ -93,7 +93,27 @@ public class SnapshotStore {
 
     /** {@code s3://<bucket>/<snapshots prefix><model>/<hash>/}: the frozen copy runs read as their data. */
     public S3Location dataDir(PipelineDefinition pipeline, String hash) {
-        return modelSnapshots(pipeline).resolve(hash + "/");
+        return settings.modelSnapshots(pipeline).resolve(hash + "/");
+    }
+
+    /**
+     * The frozen copy of snapshot {@code hash}, for a run about to read it. When the copy is missing (the retention
+     * rule deleted it, or the run was triggered before snapshots were copied) and the data under the pipeline's
+     * prefix is still that snapshot, it is frozen again now.
+     *
+     * @throws IllegalStateException when the copy is gone and the data has changed since; the message says what to do
+     */
+    public S3Location frozenCopy(PipelineDefinition pipeline, String hash) {
+        S3Location dir = dataDir(pipeline, hash);
+        if (!store.exists(dir.resolve(MANIFEST))) {
+            S3Location source = pipeline.dataLocation().asPrefix();
+            if (!hash(source, pipeline.source().marker()).hash().equals(hash) || !freeze(pipeline).hash().equals(hash)) {
+                throw new IllegalStateException("the data snapshot " + dir + " is gone (the retention rule deleted it,"
+                        + " or the run began before snapshots were copied) and the data under " + source + " has"
+                        + " changed since; upload the data and its marker again to train on it");
+            }
+        }
+        return dir;
     }
 
     /**
@@ -135,14 +155,19 @@ public class SnapshotStore {
                         row.getString(4)), hash).stream().findFirst();
     }
 
-    /** Deletes the frozen copies of the pipeline's model that {@link SnapshotRetention} lets go; complete ones only. */
-    public Set<String> prune(PipelineDefinition pipeline) {
+    /**
+     * Deletes the frozen copies of the pipeline's model that {@link SnapshotRetention} lets go; complete ones only, and
+     * never {@code justFrozen}, whose run may not be recorded yet.
+     */
+    Set<String> prune(PipelineDefinition pipeline, String justFrozen) {
         Map<String, S3Location> folders = new LinkedHashMap<>();
-        S3Location base = modelSnapshots(pipeline);
+        S3Location base = settings.modelSnapshots(pipeline);
         store.folders(base).forEach(f -> folders.put(f.key().substring(base.key().length()).replace("/", ""), f));
         List<SnapshotRetention.Frozen> frozen = folders.keySet().stream()
                 .map(hash -> new SnapshotRetention.Frozen(hash, frozenAt(hash))).toList();
-        Set<String> expired = SnapshotRetention.expired(frozen, inUse(pipeline.model()), settings.keepNewest());
+        Set<String> kept = inUse(pipeline.model());
+        kept.add(justFrozen);
+        Set<String> expired = SnapshotRetention.expired(frozen, kept, settings.keepNewest());
         for (String hash : expired) {
             // A folder without its manifest is still being written: it is not this rule's to delete.
             if (store.exists(folders.get(hash).resolve(MANIFEST))) {
@@ -194,13 +219,9 @@ public class SnapshotStore {
                 String.class, model, model));
     }
 
-    private S3Location modelSnapshots(PipelineDefinition pipeline) {
-        return new S3Location(pipeline.source().bucket(), settings.prefix()).resolve(pipeline.model() + "/");
-    }
-
     /** Copies under the watched prefix would look like new uploads, and the watched data like snapshots. */
     private void requireApart(PipelineDefinition pipeline, S3Location source) {
-        String copies = modelSnapshots(pipeline).key();
+        String copies = settings.modelSnapshots(pipeline).key();
         if (copies.startsWith(source.key()) || source.key().startsWith(copies)) {
             throw new IllegalStateException("cannot freeze the data of pipeline " + pipeline.name() + ": its snapshots"
                     + " would go to s3://" + source.bucket() + "/" + copies + ", which overlaps its source " + source

@@ -221,6 +221,27 @@ class RetrainCoordinatorTest {
     }
 
     @Test
+    void aRequestToAReplicaThatDoesNotLeadLeavesTheRunTheLeaderRunsGoing() {
+        RetrainCoordinator follower = new RetrainCoordinator(launcher(), runs, event -> { });
+        follower.follow();
+        try {
+            // given: the leader runs s1 (its job has recorded it STARTED)
+            assertThat(submit("mnist", "s1")).isEqualTo(RetrainCoordinator.Admission.STARTED);
+            runs.started(name("s1"), "mnist", "s1", 1, 1);
+
+            // when: the same run is asked for through the follower
+            RetrainCoordinator.Admission answer = submit(follower, "mnist", "s1");
+
+            // then: it is going, and stays STARTED: a stop through the follower finds nothing waiting to drop
+            assertThat(answer).isEqualTo(RetrainCoordinator.Admission.RUNNING);
+            assertThat(runs.find(name("s1")).orElseThrow().status()).isEqualTo("STARTED");
+            assertThat(follower.dropWaiting(name("s1"), "stopped by test")).isFalse();
+        } finally {
+            follower.stop();
+        }
+    }
+
+    @Test
     void aRunStoppedThroughAReplicaThatDoesNotLeadNeverStarts() {
         RetrainCoordinator follower = new RetrainCoordinator(launcher(), runs, event -> { });
         follower.follow();

@@ -103,6 +103,23 @@ class VersionFoldersTest {
     }
 
     @Test
+    void aRunBegunBeforeFoldersNamedTheirRunKeepsTheFolderItsRegistryEntryReserved() {
+        // given: a version reserved and exported before folders were claimed, so its folder names no run
+        S3Location digits = S3Location.parse("s3://tfmnist/models/digits/");
+        ModelVersion reserved = versions.reserve("digits", "digits-eeeeeeeeee", "snapshot-e", digits);
+        store.delete(reserved.export().resolve(FolderOwner.KEY));
+        store.put(reserved.export().resolve("saved_model.pb"), bytes("its export, from before the upgrade"));
+
+        // when: the run resumes
+        versions.claim(reserved.export(), "digits-eeeeeeeeee");
+
+        // then: the folder is its own now, and still no other run's
+        assertThat(FolderOwner.of(store, reserved.export())).hasValue("digits-eeeeeeeeee");
+        assertThatThrownBy(() -> versions.claim(reserved.export(), "digits-ffffffffff"))
+                .isInstanceOf(VersionFolderTakenException.class);
+    }
+
+    @Test
     void writingIntoAnExistingVersionFolderIsRefusedNamingTheFolder() {
         assertThatThrownBy(() -> versions.claim(BASE.resolve("3/"), "mnist-cccccccccc"))
                 .isInstanceOf(VersionFolderTakenException.class)

@@ -117,6 +117,25 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void aCopyThatIsGoneIsFrozenAgainWhileTheDataIsUnchangedAndRefusedOnceItChanged() {
+        // given: a snapshot whose copy is gone (deleted by retention, or a run triggered before copies were made)
+        put("train-labels", "60000 labels");
+        String hash = snapshots.freeze(mnist).hash();
+        S3Location copy = snapshots.dataDir(mnist, hash);
+        store.deleteAll(copy, SnapshotStore.MANIFEST);
+
+        // when / then: the data is still that snapshot, so the copy is made again
+        assertThat(snapshots.frozenCopy(mnist, hash)).isEqualTo(copy);
+        snapshots.requireIntact(copy);
+
+        // and: once the data has changed, a lost copy cannot be made again, and the run is told what to do
+        store.deleteAll(copy, SnapshotStore.MANIFEST);
+        put("train-labels", "other labels");
+        assertThatThrownBy(() -> snapshots.frozenCopy(mnist, hash)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is gone").hasMessageContaining("upload the data and its marker again");
+    }
+
+    @Test
     void retentionDeletesTheOldCopiesNoVersionOrRunStillNeeds() {
         // given: four uploads; a candidate version was trained on the first
         String[] hashes = new String[4];
