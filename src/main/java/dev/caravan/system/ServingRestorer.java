@@ -10,7 +10,11 @@ import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.serving.ServingBackend;
 
-/** At start, serves again every version the registry says was serving, so a restart keeps models answering. */
+/**
+ * At start, serves again every version the registry says was serving and nothing serves now, so a restart keeps
+ * models answering. A model something serves already is left alone: on Kubernetes its Deployment outlives Caravan,
+ * and another replica may be promoting a newer version into it.
+ */
 @Component
 class ServingRestorer implements ApplicationRunner {
 
@@ -28,6 +32,9 @@ class ServingRestorer implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         for (ModelVersion version : registry.servingVersions()) {
             try {
+                if (serving.servingVersion(version.model()).isPresent()) {
+                    continue;
+                }
                 serving.serve(version.model(), version.version(), version.export());
                 log.info("Serving {} version {} again from {}", version.model(), version.version(), version.export());
             } catch (RuntimeException e) {
