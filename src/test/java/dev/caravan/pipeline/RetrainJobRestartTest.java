@@ -229,6 +229,7 @@ class RetrainJobRestartTest {
     /** The snapshot the run is for is frozen and valid, and its version folder is new. */
     private void uploaded(String snapshot) {
         given(snapshots.dataDir(any(), any())).willReturn(DATA);
+        given(snapshots.frozenCopy(any(), any())).willReturn(DATA);
         given(store.isEmpty(any())).willReturn(true);
         given(store.putIfAbsent(any(), any())).willReturn(true);
         given(store.read(any())).willThrow(NoSuchKeyException.builder().message("no owner yet").build());
