@@ -57,12 +57,12 @@ public final class DatabaseBench {
                     Runtime.getRuntime().availableProcessors(), rounds, RUNS);
             out("  %-11s %14s %14s %18s %16s", "database", "list p50", "list p99", "marker->start p50", "p90");
             for (Side side : List.of(h2, postgres)) {
-                out("  %-11s %11.1f ms %11.1f ms %15.0f ms %13.0f ms", side.name, percentile(side.list, 50),
-                        percentile(side.list, 99), percentile(side.toStart, 50), percentile(side.toStart, 90));
+                out("  %-11s %11.1f ms %11.1f ms %15.0f ms %13.0f ms", side.name, Percentiles.of(side.list, 50),
+                        Percentiles.of(side.list, 99), Percentiles.of(side.toStart, 50), Percentiles.of(side.toStart, 90));
             }
             out("  ratio PostgreSQL/H2: list p99 %.2f, marker->start p50 %.2f (target: list p99 <= 100 ms on both)",
-                    percentile(postgres.list, 99) / percentile(h2.list, 99),
-                    percentile(postgres.toStart, 50) / percentile(h2.toStart, 50));
+                    Percentiles.of(postgres.list, 99) / Percentiles.of(h2.list, 99),
+                    Percentiles.of(postgres.toStart, 50) / Percentiles.of(h2.toStart, 50));
         }
     }
 
@@ -147,12 +147,6 @@ public final class DatabaseBench {
             context.close();
             FileSystemUtils.deleteRecursively(home.toFile());
         }
-    }
-
-    private static double percentile(List<Double> values, int percent) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static void out(String format, Object... args) {

@@ -38,11 +38,11 @@ public final class TriggerBench {
         out("Caravan trigger benchmark (%d cores, %d rounds each, poll interval 500 ms)",
                 Runtime.getRuntime().availableProcessors(), rounds);
         out("  %-14s %8s %8s %8s", "pipelines", "median", "p90", "max");
-        out("  %-14d %6.0f ms %6.0f ms %6.0f ms", 1, percentile(one, 50), percentile(one, 90), percentile(one, 100));
-        out("  %-14d %6.0f ms %6.0f ms %6.0f ms", pipelines, percentile(many, 50), percentile(many, 90),
-                percentile(many, 100));
+        out("  %-14d %6.0f ms %6.0f ms %6.0f ms", 1, Percentiles.of(one, 50), Percentiles.of(one, 90), Percentiles.of(one, 100));
+        out("  %-14d %6.0f ms %6.0f ms %6.0f ms", pipelines, Percentiles.of(many, 50), Percentiles.of(many, 90),
+                Percentiles.of(many, 100));
         out("  ratio %d/1 (median)  %.2f   (target: unchanged, <= 1.25)", pipelines,
-                percentile(many, 50) / percentile(one, 50));
+                Percentiles.of(many, 50) / Percentiles.of(one, 50));
         out("  S3 LIST requests per hour at 500 ms polling: %d per pipeline, %d for %d pipelines",
                 3600 * 2, 3600 * 2 * pipelines, pipelines);
     }
@@ -94,12 +94,6 @@ public final class TriggerBench {
             FileSystemUtils.deleteRecursively(home);
         }
         return latencies;
-    }
-
-    private static double percentile(List<Double> values, int percent) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static void out(String format, Object... args) {

@@ -17,11 +17,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.caravan.registry.VersionFolders.VersionFolderTakenException;
-import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.FolderOwner;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.TestDatabases;
+import dev.caravan.testutil.TestS3;
 
 /**
  * A wiped database beside a bucket that holds versions 1..3 of a model: the next version is 4, the folders of 1..3
@@ -34,7 +34,7 @@ class VersionFoldersTest {
     @TempDir
     static Path dir;
 
-    static EmbeddedS3 s3;
+    static TestS3 s3;
     static ObjectStore store;
 
     private VersionFolders versions;
@@ -42,9 +42,8 @@ class VersionFoldersTest {
 
     @BeforeAll
     static void start() {
-        s3 = EmbeddedS3.start(dir.resolve("s3"), "127.0.0.1", 0, "key", "secret");
-        store = ObjectStore.connect(s3.settings());
-        store.createBucketIfMissing("tfmnist");
+        s3 = TestS3.start(dir, "tfmnist");
+        store = s3.store();
         for (int version = 1; version <= 3; version++) {
             S3Location folder = BASE.resolve(version + "/");
             store.put(folder.resolve("variables/variables.index"), bytes("weights of version " + version));
@@ -58,7 +57,6 @@ class VersionFoldersTest {
 
     @AfterAll
     static void stop() {
-        store.close();
         s3.close();
     }
 

@@ -18,11 +18,11 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.caravan.database.Database;
 import dev.caravan.definition.PipelineDefinition;
-import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.Pipelines;
 import dev.caravan.testutil.TestDatabases;
+import dev.caravan.testutil.TestS3;
 
 /** Freezing copies the data inside S3, and the copy, not the prefix, is what a run reads. */
 class SnapshotStoreTest {
@@ -30,7 +30,7 @@ class SnapshotStoreTest {
     @TempDir
     static Path dir;
 
-    static EmbeddedS3 s3;
+    static TestS3 s3;
     static ObjectStore store;
 
     private final S3Location data = S3Location.parse("s3://tfmnist/data/mnist/");
@@ -40,14 +40,12 @@ class SnapshotStoreTest {
 
     @BeforeAll
     static void start() {
-        s3 = EmbeddedS3.start(dir.resolve("s3"), "127.0.0.1", 0, "key", "secret");
-        store = ObjectStore.connect(s3.settings());
-        store.createBucketIfMissing("tfmnist");
+        s3 = TestS3.start(dir, "tfmnist");
+        store = s3.store();
     }
 
     @AfterAll
     static void stop() {
-        store.close();
         s3.close();
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.caravan.testutil.TestS3;
+
 /**
  * The conditional S3 requests snapshots and version folders rely on, against the embedded S3 server: a copy made only
  * while the source has the ETag that was listed (AWS S3 CopyObject, {@code x-amz-copy-source-if-match}), and a write
@@ -21,19 +23,17 @@ class ConditionalRequestsTest {
     @TempDir
     static Path dir;
 
-    static EmbeddedS3 s3;
+    static TestS3 s3;
     static ObjectStore store;
 
     @BeforeAll
     static void start() {
-        s3 = EmbeddedS3.start(dir.resolve("s3"), "127.0.0.1", 0, "key", "secret");
-        store = ObjectStore.connect(s3.settings());
-        store.createBucketIfMissing("conditional");
+        s3 = TestS3.start(dir, "conditional");
+        store = s3.store();
     }
 
     @AfterAll
     static void stop() {
-        store.close();
         s3.close();
     }
 
