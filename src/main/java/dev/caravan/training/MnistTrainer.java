@@ -1,32 +1,28 @@
 package dev.caravan.training;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.core.exception.SdkException;
 
 import dev.caravan.data.DataValidationException;
-import dev.caravan.data.MnistData;
 import dev.caravan.data.MnistDataset;
 import dev.caravan.data.MnistSplit;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Clients;
 import dev.caravan.storage.S3OperationException;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The built-in trainers, which a TFJob container (or a local child JVM) runs: reads MNIST from {@code TF_DATA_DIR},
  * trains the model {@code CARAVAN_TRAINER} names ({@code mnist-cnn}, the default, or {@code mnist-mlp}), keeps
  * TensorBoard events, a checkpoint and {@code metrics.json} in {@code TF_MODEL_DIR} and exports the SavedModel to
- * {@code TF_EXPORT_DIR}, {@code saved_model.pb} last. See {@link TrainerEnvironment} for the contract.
+ * {@code TF_EXPORT_DIR}, {@code saved_model.pb} last. See {@link TrainerEnvironment} for the contract. With a
+ * {@code TF_CONFIG} cluster (training-operator v1 TF_CONFIG) it is one replica of parameter-server training: a
+ * {@code ps} serves the shared variables ({@link ParameterServer}), the chief and the workers train on them
+ * ({@link ReplicaTrainer}), and only the chief writes the checkpoint and the export.
  * Exit status: 0 done, 1 failed, 2 invalid environment; the reason goes to stderr in one line. S3 requests are tried
  * {@code AWS_MAX_ATTEMPTS} times; the finished training's uploads keep trying for {@link #UPLOAD_PATIENCE}.
  */
@@ -34,25 +30,18 @@ public final class MnistTrainer {
 
     static final int EXIT_FAILED = 1;
     static final int EXIT_INVALID_ENVIRONMENT = 2;
-    private static final long SEED = 20_180_712L;
+    static final long SEED = 20_180_712L;
     private static final Duration UPLOAD_PATIENCE = Duration.ofMinutes(2);
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final TrainerSettings settings;
-    private final ObjectStore store;
-    private final ObjectStore uploads;
-    private final PrintStream out;
+    private final TrainerContext context;
 
     /**
      * @param store   reads the data and uploads events as training goes, failing after the settings' attempts
      * @param uploads uploads the checkpoint and the export, patiently
      */
     MnistTrainer(TrainerSettings settings, ObjectStore store, ObjectStore uploads, PrintStream out) {
-        this.settings = settings;
-        this.store = store;
-        this.uploads = uploads;
-        this.out = out;
+        this.context = new TrainerContext(settings, store, uploads, out);
     }
 
     public static void main(String[] args) {
@@ -92,21 +81,30 @@ public final class MnistTrainer {
     }
 
     void train() {
+        TrainerSettings settings = context.settings();
+        Optional<TfConfig> cluster = settings.cluster();
+        // The server first: the other replicas can reach this one while it loads its data.
+        Optional<ClusterServer> server = cluster.map(ClusterServer::start);
+        if (cluster.isPresent() && cluster.get().isParameterServer()) {
+            ParameterServer.serve(server.get(), context);
+            return;
+        }
         try (ScratchDir work = ScratchDir.create("caravan-trainer-")) {
             Path modelDir = work.resolve("model");
-            Path exportDir = work.resolve("export");
-            Path checkpoint = fitAndCheckpoint(modelDir);
-            ServingExport.export(settings.model(), checkpoint, exportDir);
-            uploads.uploadDirectory(exportDir, settings.exportDir(), "saved_model.pb");
-            log("exported the SavedModel to %s", settings.exportDir());
+            Optional<Path> checkpoint = server.isPresent()
+                    ? new ReplicaTrainer(context, server.get()).train(modelDir)
+                    : Optional.of(fitAndCheckpoint(modelDir));
+            checkpoint.ifPresent(saved -> context.export(saved, work.resolve("export")));
         }
     }
 
     private Path fitAndCheckpoint(Path modelDir) {
-        MnistDataset trainSet = load(MnistSplit.TRAIN);
-        MnistDataset testSet = load(MnistSplit.TEST);
+        TrainerSettings settings = context.settings();
+        MnistDataset trainSet = context.load(MnistSplit.TRAIN);
+        MnistDataset testSet = context.load(MnistSplit.TEST);
         int steps = settings.trainSteps();
         Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
+        TrainingGraph.Metrics test;
         try (TrainingGraph graph = new TrainingGraph(settings.model(), settings.learningRate(), SEED);
                 EventWriter events = new EventWriter(modelDir)) {
             BatchSampler batches = new BatchSampler(trainSet, settings.batchSize(), SEED);
@@ -115,81 +113,19 @@ public final class MnistTrainer {
                 boolean report = step % settings.reportEvery() == 0 || step == steps;
                 TrainingGraph.Metrics metrics = graph.train(batches.next(), report);
                 if (report) {
-                    report(step, metrics, events, modelDir);
+                    context.report(step, metrics, events, modelDir);
                 }
             }
-            log("trained %s for %d steps of %d images in %.1f s", settings.model().name(), steps, settings.batchSize(),
-                    (System.nanoTime() - started) / 1e9);
-            TrainingGraph.Metrics test = graph.evaluate(testSet);
+            context.log("trained %s for %d steps of %d images in %.1f s", settings.model().name(), steps,
+                    settings.batchSize(), (System.nanoTime() - started) / 1e9);
+            test = graph.evaluate(testSet);
             events.scalar("test_accuracy", steps, test.accuracy());
             events.scalar("test_loss", steps, test.loss());
-            log("test accuracy %.4f, test loss %.4f on %d images", test.accuracy(), test.loss(), testSet.count());
+            context.log("test accuracy %.4f, test loss %.4f on %d images", test.accuracy(), test.loss(),
+                    testSet.count());
             graph.save(checkpoint);
-            write(modelDir.resolve(TrainerEnvironment.METRICS_FILE), metricsJson(test));
         }
-        writeCheckpointIndex(modelDir, checkpoint);
-        uploads.uploadDirectory(modelDir, settings.modelDir());
-        log("saved the checkpoint and TensorBoard events to %s", settings.modelDir());
+        context.keepCheckpoint(modelDir, checkpoint, test);
         return checkpoint;
-    }
-
-    private void report(int step, TrainingGraph.Metrics metrics, EventWriter events, Path modelDir) {
-        events.scalar("loss", step, metrics.loss());
-        events.scalar("accuracy", step, metrics.accuracy());
-        events.flush();
-        out.println(ProgressLine.format(
-                new TrainingProgress(step, settings.trainSteps(), shortest(metrics.loss()), shortest(metrics.accuracy()))));
-        // Upload as we go, so TensorBoard shows a run while it trains. S3 being away for a moment (its server
-        // restarting, say) must not end a training: the next report, and the final upload, send everything again.
-        try {
-            store.uploadDirectory(modelDir, settings.modelDir());
-        } catch (SdkException e) {
-            log("events of step %d not uploaded now (%s); they go with the next upload", step, e.getMessage());
-        }
-    }
-
-    /** The float as printed (0.92, not 0.9200000166893005): a float's precision is all the double holds. */
-    private static double shortest(float value) {
-        return Double.parseDouble(Float.toString(value));
-    }
-
-    private MnistDataset load(MnistSplit split) {
-        long started = System.nanoTime();
-        MnistDataset dataset = MnistData.load(store, settings.dataDir(), split);
-        log("loaded %d %s images from %s in %.1f s", dataset.count(), split.name().toLowerCase(Locale.ROOT),
-                settings.dataDir(), (System.nanoTime() - started) / 1e9);
-        return dataset;
-    }
-
-    /**
-     * The test-set metrics in Kubeflow Pipelines' {@code mlpipeline-metrics} format, which a pipeline evaluated by
-     * {@code evaluation: {builtin: trainer}} reads.
-     */
-    private static String metricsJson(TrainingGraph.Metrics test) {
-        ArrayNode metrics = JSON.createArrayNode();
-        metrics.addObject().put("name", "accuracy").put("numberValue", shortest(test.accuracy())).put("format", "RAW");
-        metrics.addObject().put("name", "loss").put("numberValue", shortest(test.loss())).put("format", "RAW");
-        ObjectNode root = JSON.createObjectNode();
-        root.set("metrics", metrics);
-        return root.toString();
-    }
-
-    /** The {@code checkpoint} file by which TensorFlow's tools find the latest checkpoint in a model folder. */
-    private static void writeCheckpointIndex(Path modelDir, Path checkpoint) {
-        String name = checkpoint.getFileName().toString();
-        write(modelDir.resolve("checkpoint"),
-                "model_checkpoint_path: \"" + name + "\"\nall_model_checkpoint_paths: \"" + name + "\"\n");
-    }
-
-    private void log(String format, Object... args) {
-        out.println("trainer: " + String.format(Locale.ROOT, format, args));
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -9,12 +9,16 @@ import static dev.caravan.training.TrainerEnvironment.TF_MODEL_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_TRAIN_STEPS;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
 
-/** What a trainer reads from its environment; an invalid value fails with a message naming the variable. */
+/**
+ * What a trainer reads from its environment; an invalid value fails with a message naming the variable. With a
+ * {@code cluster} (from {@code TF_CONFIG}) the trainer is one replica of parameter-server training.
+ */
 record TrainerSettings(
         DigitModel model,
         S3Location dataDir,
@@ -23,11 +27,15 @@ record TrainerSettings(
         int trainSteps,
         int batchSize,
         float learningRate,
-        S3Settings s3) {
+        S3Settings s3,
+        Optional<TfConfig> cluster,
+        boolean syncReplicas) {
 
     static final int DEFAULT_TRAIN_STEPS = 1000;
     static final int DEFAULT_BATCH_SIZE = 100;
     static final float DEFAULT_LEARNING_RATE = 0.001f;
+    /** {@code TF_SYNC_REPLICAS}: 1 (the default) averages one gradient from every task per step, 0 applies each. */
+    static final String TF_SYNC_REPLICAS = "TF_SYNC_REPLICAS";
     private static final int MAX_BATCH_SIZE = 10_000;
 
     /** @throws IllegalArgumentException naming the missing or invalid variable and what it should hold */
@@ -40,7 +48,9 @@ record TrainerSettings(
                 positiveInt(env, TF_TRAIN_STEPS, DEFAULT_TRAIN_STEPS, Integer.MAX_VALUE),
                 positiveInt(env, TF_BATCH_SIZE, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE),
                 learningRate(env),
-                s3(env));
+                s3(env),
+                TfConfig.fromEnvironment(env),
+                wholeNumber(env, TF_SYNC_REPLICAS, 1, 0, 1) == 1);
     }
 
     /** Every tenth of the run, at most every 100 steps: often enough to watch, rarely enough to cost nothing. */
@@ -84,19 +94,23 @@ record TrainerSettings(
     }
 
     private static int positiveInt(Map<String, String> env, String name, int defaultValue, int max) {
+        return wholeNumber(env, name, defaultValue, 1, max);
+    }
+
+    private static int wholeNumber(Map<String, String> env, String name, int defaultValue, int min, int max) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             return defaultValue;
         }
         try {
             int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 1 && parsed <= max) {
+            if (parsed >= min && parsed <= max) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below, with the range
         }
-        throw new IllegalArgumentException(name + "='" + value + "' is not a whole number from 1 to " + max
+        throw new IllegalArgumentException(name + "='" + value + "' is not a whole number from " + min + " to " + max
                 + "; unset it for the default " + defaultValue);
     }
 

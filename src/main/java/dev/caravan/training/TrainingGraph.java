@@ -8,12 +8,12 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.random.TruncatedNormal;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -73,6 +73,12 @@ final class TrainingGraph implements AutoCloseable {
 
     /** Loss and accuracy over a whole dataset, in batches so memory stays flat. */
     Metrics evaluate(MnistDataset dataset) {
+        return evaluate(session, images, labels, loss, accuracy, dataset);
+    }
+
+    /** Loss and accuracy of a graph's {@code loss} and {@code accuracy} over {@code dataset}, fed in batches. */
+    static Metrics evaluate(Session session, Placeholder<TFloat32> images, Placeholder<TInt32> labels,
+            Operand<TFloat32> loss, Operand<TFloat32> accuracy, MnistDataset dataset) {
         double lossSum = 0;
         double correct = 0;
         for (int start = 0; start < dataset.count(); start += EVALUATION_BATCH) {

@@ -154,7 +154,7 @@ class MnistTrainerTest {
     }
 
     /** Writes {@code dataset} as the two gzipped IDX files of its split under {@code prefix}. */
-    private static void upload(ObjectStore store, S3Location prefix, MnistDataset dataset) {
+    static void upload(ObjectStore store, S3Location prefix, MnistDataset dataset) {
         ByteBuffer images = ByteBuffer.allocate(16 + dataset.pixels().length).putInt(0x803).putInt(dataset.count())
                 .putInt(dataset.rows()).putInt(dataset.cols()).put(dataset.pixels());
         ByteBuffer labels = ByteBuffer.allocate(8 + dataset.count()).putInt(0x801).putInt(dataset.count())
