@@ -3,7 +3,9 @@ package dev.caravan.training;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 import org.tensorflow.Graph;
@@ -70,7 +72,11 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
                 Placeholder.shape(Shape.of(-1, DigitModel.ROWS, DigitModel.COLS)));
         labels = task.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
         localStep = task.withName("local_step").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-        Operand<TFloat32> logits = model.logits(task, images, shared.weightsByName());
+        // Each weight is read once per step into a local copy, which the forward and the backward pass both use:
+        // consumed straight from the parameter server, a weight used twice (dense1 in the CNN) is sent twice.
+        Map<String, Operand<TFloat32>> local = new LinkedHashMap<>();
+        shared.weightsByName().forEach((name, weight) -> local.put(name, task.withName(name + "_local").identity(weight)));
+        Operand<TFloat32> logits = model.logits(task, images, local);
         Operand<TFloat32> oneHot = task.oneHot(labels, task.constant(DigitModel.CLASSES), task.constant(1f),
                 task.constant(0f));
         loss = task.withName("loss").math.mean(task.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(),
