@@ -122,14 +122,18 @@ class RunController {
 
     /**
      * The trainer's log of the run, from whichever runtime trained it; with {@code follow}, streamed as it grows until
-     * the run ends. A log that cannot be had (a pod cleaned up) is answered with the reason as the text.
+     * the run ends; with {@code replica} ({@code worker-1}, {@code ps-0}), that replica's of a distributed training
+     * instead of the chief's. A log that cannot be had (a pod cleaned up, no such replica) is answered with the reason
+     * as the text.
      */
     @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
-    StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow) {
+    StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow,
+            @RequestParam(required = false) String replica) {
         get(name);
         return out -> {
             try {
-                training.copyLog(name, out, follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
+                training.copyLog(name, replica, out,
+                        follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
             } catch (TrainingException e) {
                 out.write(("no trainer log: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
             }

@@ -1,6 +1,8 @@
 package dev.caravan.cli;
 
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -101,7 +103,8 @@ final class RunCommands {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Prints the trainer's log of a run.",
-            footer = {"", "Examples:", "  ./caravan logs mnist-3f2a9c0d1e", "  ./caravan logs -f mnist-3f2a9c0d1e"})
+            footer = {"", "Examples:", "  ./caravan logs mnist-3f2a9c0d1e", "  ./caravan logs -f mnist-3f2a9c0d1e",
+                    "  ./caravan logs --replica worker-1 mnist-3f2a9c0d1e"})
     static class Logs extends ApiCommand {
 
         @Parameters(paramLabel = "RUN")
@@ -110,9 +113,14 @@ final class RunCommands {
         @Option(names = {"-f", "--follow"}, description = "Keep printing what the trainer writes until the run ends.")
         boolean follow;
 
+        @Option(names = "--replica", paramLabel = "REPLICA", description = "One replica of a distributed training:"
+                + " chief (the default), worker-<i> or ps-<i>, e.g. worker-1.")
+        String replica;
+
         @Override
         int run(ApiClient api, PrintWriter out) {
-            api.stream("api/runs/" + run + "/logs?follow=" + follow, out);
+            api.stream("api/runs/" + run + "/logs?follow=" + follow
+                    + (replica == null ? "" : "&replica=" + URLEncoder.encode(replica, StandardCharsets.UTF_8)), out);
             return 0;
         }
     }

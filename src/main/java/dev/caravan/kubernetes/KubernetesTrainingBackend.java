@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,8 @@ final class KubernetesTrainingBackend implements TrainingBackend {
     private static final Duration LOG_FOLLOW_POLL = Duration.ofMillis(250);
     // A followed log of a pod that is still starting (pulling its image) begins once it runs, within this wait.
     private static final Duration LOG_FOLLOW_READY_WAIT = Duration.ofMinutes(1);
+    // A replica as TF_CONFIG names it, chief or <type>-<index>; a bare type is its index 0.
+    private static final Pattern REPLICA_NAME = Pattern.compile("([a-z]+)(?:-(\\d{1,3}))?");
 
     private final KubernetesApi api;
     private final TrainingJobManifest manifest;
@@ -92,13 +97,13 @@ final class KubernetesTrainingBackend implements TrainingBackend {
 
     /**
      * The log of the run's coordinator pod (Chief, Master or Launcher), else of worker 0, as the training operator
-     * labels them ({@code training.kubeflow.org/job-name}, {@code replica-type}, {@code replica-index}).
+     * labels them ({@code training.kubeflow.org/job-name}, {@code replica-type}, {@code replica-index}); or, for
+     * {@code replica} {@code worker-1}, {@code ps-0} ..., of the pod with that replica type (lowercase) and index.
      */
     @Override
-    public void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException {
-        Pod pod = logPod(runName).orElseThrow(() -> new TrainingException("run " + runName + " has no trainer pod in "
-                + "namespace " + api.namespace() + ": it has not started yet, or its " + kind + " was cleaned up after "
-                + "it ended (ttlSecondsAfterFinished); its events are still in S3 under its TF_MODEL_DIR"));
+    public void copyLog(String runName, String replica, OutputStream out, BooleanSupplier follow) throws IOException {
+        boolean byDefault = replica == null || replica.isBlank() || replica.equalsIgnoreCase("chief");
+        Pod pod = (byDefault ? logPod(runName) : replicaPod(runName, replica)).orElseThrow(() -> noPod(runName, replica));
         PodResource resource = api.client().pods().inNamespace(api.namespace()).resource(pod);
         if (!follow.getAsBoolean()) {
             out.write(resource.inContainer(kind.containerName()).getLog().getBytes(StandardCharsets.UTF_8));
@@ -118,6 +123,35 @@ final class KubernetesTrainingBackend implements TrainingBackend {
     private List<Pod> pods(String runName) {
         return api.client().pods().inNamespace(api.namespace())
                 .withLabel(OPERATOR_LABELS + "job-name", runName).list().getItems();
+    }
+
+    /** The pod of {@code replica}, {@code <type>-<index>} as TF_CONFIG names it, e.g. {@code worker-1}. */
+    private Optional<Pod> replicaPod(String runName, String replica) {
+        Matcher name = REPLICA_NAME.matcher(replica.toLowerCase(Locale.ROOT));
+        if (!name.matches()) {
+            return Optional.empty();
+        }
+        String index = name.group(2) == null ? "0" : name.group(2);
+        return pods(runName).stream().filter(pod -> name.group(1).equalsIgnoreCase(label(pod, "replica-type"))
+                && index.equals(label(pod, "replica-index"))).findFirst();
+    }
+
+    private TrainingException noPod(String runName, String replica) {
+        List<String> replicas = pods(runName).stream()
+                .map(pod -> label(pod, "replica-type").toLowerCase(Locale.ROOT) + "-" + label(pod, "replica-index"))
+                .sorted().toList();
+        if (replicas.isEmpty()) {
+            return new TrainingException("run " + runName + " has no trainer pod in namespace " + api.namespace()
+                    + ": it has not started yet, or its " + kind + " was cleaned up after it ended"
+                    + " (ttlSecondsAfterFinished); its events are still in S3 under its TF_MODEL_DIR");
+        }
+        return new TrainingException("run " + runName + " has no pod of replica '" + replica + "' in namespace "
+                + api.namespace() + "; its pods are the replicas " + replicas);
+    }
+
+    private static String label(Pod pod, String name) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels == null ? "" : labels.getOrDefault(OPERATOR_LABELS + name, "");
     }
 
     private Optional<Pod> logPod(String runName) {

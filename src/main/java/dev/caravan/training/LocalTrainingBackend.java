@@ -3,15 +3,13 @@ package dev.caravan.training;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -28,17 +26,26 @@ import dev.caravan.storage.S3Settings;
  * whole output in {@code <runsDir>/<runName>/trainer.log}, reports its progress lines, and kills it with everything it
  * started when the request's timeout passes. A run whose trainer is still alive after a restart is followed, not
  * started twice; a run whose export is already complete is not trained again.
+ * <p>
+ * A run whose parameters ask for {@code workers} or {@code ps} ({@link ClusterSpec}) runs as a TF_CONFIG cluster
+ * instead, a {@link LocalCluster}: the chief, the workers and the parameter servers as child processes on loopback
+ * ports, each with the contract plus its own {@code TF_CONFIG}. The chief's output is {@code trainer.log}, and its
+ * progress lines (the global step) are the run's; each other replica writes {@code <replica>.log}, e.g.
+ * {@code worker-0.log}. Any replica failing fails the run, naming it, and kills the others; a stop, the timeout and a
+ * failure leave no replica running. After a restart, a cluster whose chief is alive is followed whole, one whose chief
+ * is gone is killed and started again: each replica has its own pid file ({@code trainer.pid} for the chief,
+ * {@code <replica>.pid} for the others), and the chief is started last, so a live chief means a complete cluster.
  */
 public final class LocalTrainingBackend implements TrainingBackend {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long the other replicas may run on after the chief has finished: a parameter server exits by itself. */
+    static final Duration REPLICA_GRACE = Duration.ofSeconds(30);
 
     private final Path runsDir;
     private final S3Settings s3;
-    private final String javaExecutable;
-    private final String classPath;
-    private final List<String> jvmOptions;
-    private final Map<String, String> environment;
+    private final TrainerLaunches launches;
+    private final Duration replicaGrace;
 
     /** A backend that runs the trainer with this JVM's {@code java} and class path. */
     public LocalTrainingBackend(Path runsDir, S3Settings s3) {
@@ -55,12 +62,15 @@ public final class LocalTrainingBackend implements TrainingBackend {
      */
     public LocalTrainingBackend(Path runsDir, S3Settings s3, String javaExecutable, String classPath,
             List<String> jvmOptions, Map<String, String> environment) {
+        this(runsDir, s3, new TrainerLaunches(javaExecutable, classPath, jvmOptions, environment, s3), REPLICA_GRACE);
+    }
+
+    /** @param replicaGrace how long a cluster's other replicas may run on after its chief has finished */
+    LocalTrainingBackend(Path runsDir, S3Settings s3, TrainerLaunches launches, Duration replicaGrace) {
         this.runsDir = runsDir;
         this.s3 = s3;
-        this.javaExecutable = javaExecutable;
-        this.classPath = classPath;
-        this.jvmOptions = List.copyOf(jvmOptions);
-        this.environment = Map.copyOf(environment);
+        this.launches = launches;
+        this.replicaGrace = replicaGrace;
     }
 
     /** The {@code java} of the running JVM. */
@@ -88,34 +98,36 @@ public final class LocalTrainingBackend implements TrainingBackend {
         }
     }
 
-    /** Copies {@code <runsDir>/<runName>/trainer.log}, following it while {@code follow} says so. */
+    /**
+     * Copies {@code <runsDir>/<runName>/trainer.log} (the chief's, when {@code replica} is null or {@code chief}) or
+     * {@code <replica>.log}, following it while {@code follow} says so.
+     */
     @Override
-    public void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException {
-        LogTail.copy(RunFolder.create(runsDir, runName).log(), out, follow);
+    public void copyLog(String runName, String replica, OutputStream out, BooleanSupplier follow) throws IOException {
+        RunFolder run = RunFolder.create(runsDir, runName);
+        Replica which = replica == null || replica.isBlank() ? Replica.CHIEF : Replica.parse(replica)
+                .filter(r -> r.isChief() || Files.exists(run.log(r)))
+                .orElseThrow(() -> new TrainingException("run " + runName + " has no log of replica '" + replica
+                        + "'; " + (run.replicasWithLogs().isEmpty() ? "it has no trainer log yet"
+                                : "its replicas with logs are " + run.replicasWithLogs())));
+        LogTail.copy(run.log(which), out, follow);
     }
 
-    /** Kills the run's trainer and what it started; the {@code train} call that follows it then fails. */
+    /**
+     * Kills the run's trainer, or every replica of its cluster, and what they started; the {@code train} call that
+     * follows it then fails.
+     */
     @Override
     public boolean cancel(String runName) {
-        RunFolder run = RunFolder.create(runsDir, runName);
-        Optional<TrainerProcess> trainer = TrainerProcess.adopt(run, runName);
-        if (trainer.isEmpty()) {
-            return false;
-        }
-        run.appendToLog(String.format("%n=== %s " + TrainerFailure.STOP_LINE + " %s (pid %d): the run was asked to stop%n",
-                Instant.now(), runName, trainer.get().pid()));
-        try {
-            trainer.get().killTree();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrainingException("interrupted while stopping the trainer of run " + runName + " (pid "
-                    + trainer.get().pid() + "); stop it by hand", e);
-        }
-        return true;
+        return RunStop.stop(RunFolder.create(runsDir, runName), runName);
     }
 
     private TrainingResult train(TrainingRequest request, TrainingListener listener, RunFolder run,
             ObjectStore store) {
+        ClusterSpec cluster = ClusterSpec.of(request);
+        if (!cluster.isSingleProcess()) {
+            return trainCluster(request, listener, run, store, cluster);
+        }
         S3Location savedModel = request.exportDir().resolve("saved_model.pb");
         TrainerProcess trainer = TrainerProcess.adopt(run, request.runName()).orElse(null);
         if (trainer == null && store.exists(savedModel)) {
@@ -125,8 +137,8 @@ public final class LocalTrainingBackend implements TrainingBackend {
             trainer = start(request, run);
         }
         TrainerLog log = new TrainerLog(run.log(), trainer.logOffset());
-        TrainingProgress last = follow(trainer, run, log, request, listener);
-        trainer.deletePidFile(run);
+        TrainingProgress last = follow(trainer, log, request, listener);
+        trainer.deletePidFile();
         OptionalInt code = trainer.exitCode();
         List<Long> leftovers = killLeftovers(trainer, run, request.runName());
         checkOutcome(trainer, code, log, request, store.exists(savedModel), leftovers);
@@ -150,20 +162,30 @@ public final class LocalTrainingBackend implements TrainingBackend {
         }
     }
 
+    private TrainingResult trainCluster(TrainingRequest request, TrainingListener listener, RunFolder run,
+            ObjectStore store, ClusterSpec spec) {
+        S3Location savedModel = request.exportDir().resolve("saved_model.pb");
+        LocalCluster cluster = LocalCluster.adopt(run, request.runName(), spec.replicas()).orElse(null);
+        if (cluster == null && store.exists(savedModel)) {
+            return alreadyExported(request, run);
+        }
+        if (cluster == null) {
+            Map<Replica, String> configs = spec.tfConfigs();
+            cluster = LocalCluster.start(run, request.runName(), spec.replicas(),
+                    replica -> launches.launch(request, run, replica, Map.of(ClusterSpec.TF_CONFIG, configs.get(replica))));
+        }
+        TrainingProgress last = cluster.follow(request, listener, replicaGrace);
+        checkOutcome(cluster.chief(), cluster.chiefExitCode(), cluster.chiefLog(), request, store.exists(savedModel),
+                List.of());
+        return new TrainingResult(request.exportDir(), last, Duration.between(cluster.chief().started(), Instant.now()));
+    }
+
     private TrainerProcess start(TrainingRequest request, RunFolder run) {
-        Map<String, String> contract = new LinkedHashMap<>(environment);
-        contract.putAll(TrainerEnvironment.of(request, s3));
-        TrainerLaunch launch = request.trainer().isBuiltin()
-                ? TrainerLaunch.builtin(request.trainer().builtin(), request.runName(), contract, javaExecutable, classPath, jvmOptions)
-                : TrainerLaunch.command(request.trainer().command(), contract, run.dir());
-        run.appendToLog(String.format("%n=== %s starting the trainer of run %s (%s): parameters %s, data %s, export %s%n",
-                Instant.now(), request.runName(), launch.description(), new TreeMap<>(request.parameters()),
-                request.dataDir(), request.exportDir()));
-        return TrainerProcess.start(run, launch);
+        return TrainerProcess.start(run, launches.launch(request, run, Replica.CHIEF, Map.of()));
     }
 
     /** Reports progress lines until the trainer ends; kills it and fails when the request's time is up. */
-    private TrainingProgress follow(TrainerProcess trainer, RunFolder run, TrainerLog log, TrainingRequest request,
+    private TrainingProgress follow(TrainerProcess trainer, TrainerLog log, TrainingRequest request,
             TrainingListener listener) {
         AtomicReference<TrainingProgress> last = new AtomicReference<>(unknownProgress(request));
         Instant deadline = trainer.started().plus(request.timeout());
@@ -173,7 +195,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
                     trainer.killTree();
-                    trainer.deletePidFile(run);
+                    trainer.deletePidFile();
                     log.readNewLines(line -> report(line, last, listener));
                     throw TrainerFailure.timedOut(request, trainer.pid(), log);
                 }

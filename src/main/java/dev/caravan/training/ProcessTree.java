@@ -28,13 +28,27 @@ final class ProcessTree {
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 20;
 
-    private final ProcessHandle root;
+    private final Optional<ProcessHandle> root;
+    private final Path runDir;
     private final byte[] marker;
 
     /** @param runDir the run folder whose path marks the trainer's processes ({@value #MARKER_VARIABLE}) */
     ProcessTree(ProcessHandle root, Path runDir) {
+        this(Optional.of(root), runDir);
+    }
+
+    private ProcessTree(Optional<ProcessHandle> root, Path runDir) {
         this.root = root;
+        this.runDir = runDir;
         this.marker = (MARKER_VARIABLE + "=" + markerValue(runDir)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The processes of a run found by its marker alone: what is left of a cluster whose chief is gone. Where the system
+     * has no {@code /proc} it finds nothing.
+     */
+    static ProcessTree ofRun(Path runDir) {
+        return new ProcessTree(Optional.empty(), runDir);
     }
 
     static String markerValue(Path runDir) {
@@ -44,10 +58,8 @@ final class ProcessTree {
     /** The processes alive now: the root (if alive), its descendants, and every process carrying the marker. */
     List<ProcessHandle> alive() {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
-        if (root.isAlive()) {
-            tree.add(root);
-        }
-        root.descendants().forEach(tree::add);
+        root.filter(ProcessHandle::isAlive).ifPresent(tree::add);
+        root.ifPresent(handle -> handle.descendants().forEach(tree::add));
         marked().forEach(tree::add);
         tree.remove(ProcessHandle.current());
         return List.copyOf(tree);
@@ -69,7 +81,8 @@ final class ProcessTree {
         List<ProcessHandle> left = tree;
         while (!(left = left.stream().filter(ProcessTree::running).toList()).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new TrainingException("trainer pid " + root.pid() + " or what it started (pids "
+                throw new TrainingException(root.map(handle -> "trainer pid " + handle.pid()).orElse("a process")
+                        + " of run folder " + runDir + " or what it started (pids "
                         + left.stream().map(ProcessHandle::pid).toList() + ") did not die within "
                         + KILL_GRACE.toSeconds() + " s of being killed; stop them by hand");
             }

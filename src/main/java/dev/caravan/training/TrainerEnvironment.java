@@ -2,8 +2,8 @@ package dev.caravan.training;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.caravan.storage.S3Settings;
 
@@ -46,6 +46,18 @@ import dev.caravan.storage.S3Settings;
  *     come from the S3 Secret ({@code caravan.kubernetes.s3.secret}) and are never written into the TFJob.</dd>
  * <dt>{@code CARAVAN_TRAINER}</dt>
  * <dd>Only for a built-in trainer: which one runs, {@code mnist-cnn} (the default) or {@code mnist-mlp}.</dd>
+ * <dt>{@code TF_CONFIG}</dt>
+ * <dd>Only for a distributed training (locally the run parameters {@code workers} and {@code ps}; on Kubernetes a job
+ *     of more than one replica): the cluster and this process's task in it, exactly as training-operator v1 injects
+ *     it into a TFJob's pods ({@code genTFConfigJSONStr}), e.g.
+ *     {@code {"cluster":{"chief":["127.0.0.1:40001"],"worker":["127.0.0.1:40002"],"ps":["127.0.0.1:40003"]},
+ *     "task":{"type":"worker","index":0},"environment":"cloud"}}. Caravan names the replicas {@code chief},
+ *     {@code worker-<i>} and {@code ps-<i>}. Without it the trainer runs as a single process. Locally each replica
+ *     is a child process listening on its own free loopback port, with the run's environment plus its
+ *     {@code TF_CONFIG}; the chief's log is the run's log and its progress lines (the global step) the run's
+ *     progress, each other replica's output goes to its own log ({@code caravan logs RUN --replica worker-0}). A
+ *     replica that fails fails the run, naming it, and the others are killed; once the chief has exited 0 the others
+ *     get 30 s to exit by themselves, then they are killed.</dd>
  * </dl>
  * The local runtime also sets {@code TF_CPP_MIN_LOG_LEVEL=2}, to quiet TensorFlow's native log, and starts a
  * command trainer in the run's folder ({@code <caravan.home>/runs/<run>/}), so a relative path in its command starts

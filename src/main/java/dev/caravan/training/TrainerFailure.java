@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Why a local trainer failed, in words a person can act on: its exit code read as a signal where it is one (137 is
- * SIGKILL, which is how the kernel's OOM killer ends a process), a JVM's {@code OutOfMemoryError} found in its log,
- * or the training timeout; each followed by the last lines of its log.
+ * Why a local trainer (or one replica of its cluster) failed, in words a person can act on: its exit code read as a
+ * signal where it is one (137 is SIGKILL, which is how the kernel's OOM killer ends a process), a JVM's
+ * {@code OutOfMemoryError} found in its log, or the training timeout; each followed by the last lines of its log.
  */
 final class TrainerFailure {
 
@@ -30,13 +30,36 @@ final class TrainerFailure {
                 + leftovers(leftovers) + "; " + lastLines(log));
     }
 
+    /**
+     * A replica of a cluster that ended with {@code code} other than 0, e.g. "replica worker-1 of run r failed with
+     * exit code 1", with the pids of the run's other processes killed because of it and the last lines of its log.
+     */
+    static TrainingException replicaExited(String runName, Replica replica, int code, TrainerLog log,
+            List<Long> killed) {
+        return new TrainingException("replica " + replica + " of run " + runName + " " + reason(code, log.tail())
+                + (killed.isEmpty() ? "" : "; Caravan killed the run's other replicas and processes (pids " + killed + ")")
+                + "; " + lastLines(log));
+    }
+
     /** A trainer stopped because the request's timeout passed, e.g. "timed out after 5 s". */
     static TrainingException timedOut(TrainingRequest request, long pid, TrainerLog log) {
+        return timedOut(request, "the trainer of run " + request.runName(),
+                "it and everything it started were killed (pid " + pid + ")", log);
+    }
+
+    /** A cluster stopped because the request's timeout passed; {@code log} is the chief's. */
+    static TrainingException clusterTimedOut(TrainingRequest request, List<Replica> replicas, List<Long> killed,
+            TrainerLog log) {
+        return timedOut(request, "the cluster " + replicas + " of run " + request.runName(),
+                "every replica and everything they started were killed (pids " + killed + ")", log);
+    }
+
+    private static TrainingException timedOut(TrainingRequest request, String subject, String killed, TrainerLog log) {
         Duration timeout = request.timeout();
-        return new TrainingException("the trainer of run " + request.runName() + " timed out after "
+        return new TrainingException(subject + " timed out after "
                 + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")
-                + ": it did not finish within the training timeout, so it and everything it started were killed (pid "
-                + pid + "); raise the training timeout (trainer.timeout)"
+                + ": it did not finish within the training timeout, so " + killed
+                + "; raise the training timeout (trainer.timeout)"
                 + (request.trainSteps() > 0 ? " or lower the training steps (now " + request.trainSteps() + ")" : "")
                 + "; " + lastLines(log));
     }

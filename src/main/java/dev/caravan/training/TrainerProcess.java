@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A trainer child process, started here or adopted after a restart from the pid file of its run folder, which records
- * its pid and start time. The child writes straight into the run's log file, not through a pipe, so it outlives the
+ * A trainer child process (the run's single trainer, or one replica of its cluster), started here or adopted after a
+ * restart from its pid file in the run folder, which records its pid and start time. The child writes straight into the run's log file, not through a pipe, so it outlives the
  * orchestrator that started it.
  */
 final class TrainerProcess {
@@ -31,22 +31,32 @@ final class TrainerProcess {
     private final long logOffset;
     private final Instant started;
     private final ProcessTree tree;
+    private final Path pidFile;
 
     private TrainerProcess(ProcessHandle handle, Optional<Process> child, long logOffset, Instant started,
-            RunFolder run) {
+            RunFolder run, Replica replica) {
         this.handle = handle;
         this.child = child;
         this.logOffset = logOffset;
         this.started = started;
         this.tree = new ProcessTree(handle, run.dir());
+        this.pidFile = run.pidFile(replica);
     }
 
     /** Starts the trainer with its environment added to this one's, its output appended to the run's log. */
     static TrainerProcess start(RunFolder run, TrainerLaunch launch) {
-        long offset = run.logSize();
+        return start(run, Replica.CHIEF, launch);
+    }
+
+    /**
+     * Starts one replica of a run with its environment added to this one's, its output appended to the replica's log,
+     * its pid in the replica's pid file.
+     */
+    static TrainerProcess start(RunFolder run, Replica replica, TrainerLaunch launch) {
+        long offset = run.logSize(replica);
         ProcessBuilder builder = new ProcessBuilder(launch.command())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log(replica).toFile()));
         if (launch.directory() != null) {
             builder.directory(launch.directory().toFile());
         }
@@ -60,21 +70,27 @@ final class TrainerProcess {
             throw new TrainingException("cannot start the trainer (" + launch.command().get(0) + "): " + e.getMessage()
                     + "; " + launch.whatToCheck(), e);
         }
-        TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started, run);
+        TrainerProcess trainer = new TrainerProcess(process.toHandle(), Optional.of(process), offset, started, run,
+                replica);
         try {
-            trainer.writePidFile(run.pidFile());
+            trainer.writePidFile(trainer.pidFile);
         } catch (IOException e) {
             // A trainer nobody could adopt after a restart would run twice: better not to run it at all.
             process.destroyForcibly();
             throw new TrainingException("the trainer was stopped because its pid file cannot be written: "
-                    + DiskFault.describe(run.pidFile(), e), e);
+                    + DiskFault.describe(trainer.pidFile, e), e);
         }
         return trainer;
     }
 
     /** The trainer of {@code runName} still running from an earlier start, if its pid file names a live one. */
     static Optional<TrainerProcess> adopt(RunFolder run, String runName) {
-        Path pidFile = run.pidFile();
+        return adopt(run, runName, Replica.CHIEF);
+    }
+
+    /** The replica of {@code runName} still running from an earlier start, if its pid file names a live one. */
+    static Optional<TrainerProcess> adopt(RunFolder run, String runName, Replica replica) {
+        Path pidFile = run.pidFile(replica);
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }
@@ -87,7 +103,8 @@ final class TrainerProcess {
                 .filter(ProcessHandle::isAlive)
                 .filter(h -> recordedStart.isPresent() ? startedAt(h, recordedStart.get()) : runsBuiltin(h, runName))
                 // The kernel's start time is only precise to a second, close enough for the deadline of a training.
-                .map(h -> new TrainerProcess(h, Optional.empty(), offset, h.info().startInstant().orElse(Instant.now()), run));
+                .map(h -> new TrainerProcess(h, Optional.empty(), offset, h.info().startInstant().orElse(Instant.now()), run,
+                        replica));
     }
 
     /**
@@ -139,11 +156,21 @@ final class TrainerProcess {
         }
     }
 
-    /** Kills the trainer and every process it started, and waits for them all to be gone. */
-    void killTree() throws InterruptedException {
-        tree.kill();
+    /**
+     * Kills the trainer and every process it started, and waits for them all to be gone. Every process of the run
+     * carries its marker, so in a cluster this kills every replica.
+     *
+     * @return the pids killed, empty when none was alive
+     */
+    List<Long> killTree() throws InterruptedException {
+        List<Long> killed = tree.kill();
         // A killed child of ours stays a zombie until the JDK reaps it; once reaped, no process of it is left at all.
         child.ifPresent(TrainerProcess::reaped);
+        return killed;
+    }
+
+    boolean isAlive() {
+        return handle.isAlive();
     }
 
     /**
@@ -156,11 +183,19 @@ final class TrainerProcess {
         return tree.kill().stream().filter(pid -> pid != handle.pid()).toList();
     }
 
-    void deletePidFile(RunFolder run) {
+    void deletePidFile() {
+        deletePidFile(pidFile);
+    }
+
+    static void deletePidFile(RunFolder run, Replica replica) {
+        deletePidFile(run.pidFile(replica));
+    }
+
+    private static void deletePidFile(Path pidFile) {
         try {
-            Files.deleteIfExists(run.pidFile());
+            Files.deleteIfExists(pidFile);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + run.pidFile() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete " + pidFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -28,11 +28,13 @@ public interface TrainingBackend {
 
     /**
      * Writes the trainer's log of {@code runName} to {@code out}: the trainer's log file on the local runtime, the
-     * log of the chief's pod (or worker 0's) on Kubernetes. While {@code follow} says true it keeps writing what is
-     * appended, so a caller can follow a run until it ends.
+     * log of the chief's pod (or worker 0's) on Kubernetes. {@code replica} picks one replica of a distributed
+     * training by the name TF_CONFIG gives it, {@code chief}, {@code worker-<i>} or {@code ps-<i>}; null or
+     * {@code chief} is the default just described. While {@code follow} says true it keeps writing what is appended,
+     * so a caller can follow a run until it ends.
      *
-     * @throws TrainingException when the run has no log to show, saying why
+     * @throws TrainingException when the run has no log to show, or no replica of that name, saying why
      * @throws IOException       when {@code out} fails
      */
-    void copyLog(String runName, OutputStream out, BooleanSupplier follow) throws IOException;
+    void copyLog(String runName, String replica, OutputStream out, BooleanSupplier follow) throws IOException;
 }

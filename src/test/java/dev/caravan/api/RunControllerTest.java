@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.BDDMockito.willAnswer;
@@ -25,7 +26,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +49,8 @@ import dev.caravan.api.testutil.ApiCalls;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.pipeline.RetrainCoordinator.Admission;
 import dev.caravan.pipeline.Run;
-import dev.caravan.pipeline.RunOperations.Submission;
 import dev.caravan.pipeline.RunOperations;
+import dev.caravan.pipeline.RunOperations.Submission;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
@@ -309,10 +309,10 @@ class RunControllerTest {
     void theLogOfARunIsItsTrainersLog() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
         willAnswer(call -> {
-            call.getArgument(1, OutputStream.class).write(
+            call.getArgument(2, OutputStream.class).write(
                     "step 100: loss 0.31\njava.lang.OutOfMemoryError: Java heap space\n".getBytes(StandardCharsets.UTF_8));
             return null;
-        }).given(training).copyLog(eq(RUN), any(), any());
+        }).given(training).copyLog(eq(RUN), isNull(), any(), any());
 
         MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs"))
                 .andExpect(request().asyncStarted())
@@ -324,10 +324,27 @@ class RunControllerTest {
     }
 
     @Test
+    void theLogOfOneReplicaIsAskedForByItsName() throws Exception {
+        given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        willAnswer(call -> {
+            call.getArgument(2, OutputStream.class).write("worker-1: lost its shard\n".getBytes(StandardCharsets.UTF_8));
+            return null;
+        }).given(training).copyLog(eq(RUN), eq("worker-1"), any(), any());
+
+        MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs").param("replica", "worker-1"))
+                .andExpect(request().asyncStarted())
+                .andReturn();
+
+        mvc.perform(asyncDispatch(streaming))
+                .andExpect(status().isOk())
+                .andExpect(content().string("worker-1: lost its shard\n"));
+    }
+
+    @Test
     void aLogTheRuntimeCannotGiveIsAnsweredWithTheReason() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
         willThrow(new TrainingException("run " + RUN + " has no trainer pod in namespace caravan"))
-                .given(training).copyLog(eq(RUN), any(), any());
+                .given(training).copyLog(eq(RUN), isNull(), any(), any());
 
         MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs")).andExpect(request().asyncStarted()).andReturn();
 

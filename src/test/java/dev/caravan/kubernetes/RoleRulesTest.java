@@ -143,13 +143,13 @@ class RoleRulesTest {
                 // the failure is the operator's; the calls are what this test is after
             }
         }
-        training.copyLog(run, new ByteArrayOutputStream(), () -> false);
+        training.copyLog(run, null, new ByteArrayOutputStream(), () -> false);
         // `caravan logs -f` while the pod still starts: the log follows once the pod runs.
         CompletableFuture.runAsync(() -> client.pods().inNamespace(NS).withName(pod).editStatus(p -> new PodBuilder(p)
                 .editStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
                 .endStatus().build()), CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
         AtomicInteger asked = new AtomicInteger();
-        training.copyLog(run, new ByteArrayOutputStream(), () -> asked.getAndIncrement() < 2);
+        training.copyLog(run, null, new ByteArrayOutputStream(), () -> asked.getAndIncrement() < 2);
         assertThat(training.cancel(run)).isTrue();
     }
 
