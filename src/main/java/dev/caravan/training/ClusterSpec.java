@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * The shape of a run's local training from its parameters {@code workers} (0 to {@value #MAX_WORKERS}, default 0)
  * and {@code ps} (0 to {@value #MAX_PS}; default 1 when there are workers, else 0): no workers and no parameter
@@ -26,10 +23,8 @@ record ClusterSpec(int workers, int ps) {
 
     static final int MAX_WORKERS = 32;
     static final int MAX_PS = 8;
-    static final String TF_CONFIG = "TF_CONFIG";
 
     private static final String HOST = "127.0.0.1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** @throws TrainingException when {@code workers} or {@code ps} is not a whole number in its range */
     static ClusterSpec of(TrainingRequest request) {
@@ -79,23 +74,8 @@ record ClusterSpec(int workers, int ps) {
             held.forEach(ClusterSpec::close);
         }
         Map<Replica, String> configs = new LinkedHashMap<>();
-        replicas.forEach(replica -> configs.put(replica, json(cluster, replica)));
+        replicas.forEach(replica -> configs.put(replica, new TfConfig(cluster, replica.type(), replica.index()).toJson()));
         return configs;
-    }
-
-    private static String json(Map<String, List<String>> cluster, Replica replica) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("cluster", cluster);
-        Map<String, Object> task = new LinkedHashMap<>();
-        task.put("type", replica.type());
-        task.put("index", replica.index());
-        config.put("task", task);
-        config.put("environment", "cloud");
-        try {
-            return JSON.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the TF_CONFIG of " + replica + " as JSON", e);
-        }
     }
 
     private static int count(TrainingRequest request, String parameter, int absent, int max) {

@@ -172,7 +172,7 @@ public final class LocalTrainingBackend implements TrainingBackend {
         if (cluster == null) {
             Map<Replica, String> configs = spec.tfConfigs();
             cluster = LocalCluster.start(run, request.runName(), spec.replicas(),
-                    replica -> launches.launch(request, run, replica, Map.of(ClusterSpec.TF_CONFIG, configs.get(replica))));
+                    replica -> launches.launch(request, run, replica, Map.of(TfConfig.VARIABLE, configs.get(replica))));
         }
         TrainingProgress last = cluster.follow(request, listener, replicaGrace);
         checkOutcome(cluster.chief(), cluster.chiefExitCode(), cluster.chiefLog(), request, store.exists(savedModel),

@@ -1,6 +1,7 @@
 package dev.caravan.training;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ record TfConfig(Map<String, List<String>> cluster, String type, int index) {
     private static final List<String> TYPES = List.of(CHIEF, WORKER, PS);
 
     TfConfig {
-        cluster = Map.copyOf(cluster);
+        // Keeps the jobs in their order (chief, worker, ps as the operator writes them), unmodifiable.
+        cluster = Collections.unmodifiableMap(new LinkedHashMap<>(cluster));
     }
 
     /**
@@ -67,7 +69,8 @@ record TfConfig(Map<String, List<String>> cluster, String type, int index) {
         if (cluster.getOrDefault(CHIEF, List.of()).isEmpty() && cluster.getOrDefault(WORKER, List.of()).isEmpty()) {
             throw invalid("has neither a chief nor a worker: nothing would train");
         }
-        if (cluster.getOrDefault(PS, List.of()).isEmpty()) {
+        int tasks = cluster.values().stream().mapToInt(List::size).sum();
+        if (tasks > 1 && cluster.getOrDefault(PS, List.of()).isEmpty()) {
             throw invalid("has no ps task; the built-in trainers do parameter-server training: give at least one");
         }
         if (!cluster.containsKey(type) || index < 0 || index >= cluster.get(type).size()) {
@@ -79,11 +82,23 @@ record TfConfig(Map<String, List<String>> cluster, String type, int index) {
 
     /** {@code chief}, {@code worker-0}, {@code ps-1}: how logs, event folders and messages name this replica. */
     String replicaName() {
-        return replicaName(type, index);
+        return new Replica(type, index).name();
     }
 
-    static String replicaName(String type, int index) {
-        return CHIEF.equals(type) ? CHIEF : type + "-" + index;
+    /** The JSON the training operator puts in {@code TF_CONFIG} for this task. */
+    String toJson() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("cluster", cluster);
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("type", type);
+        task.put("index", index);
+        config.put("task", task);
+        config.put("environment", "cloud");
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the TF_CONFIG of " + replicaName() + " as JSON", e);
+        }
     }
 
     /** Whether this task writes the checkpoint and the export: the chief, or worker 0 where there is none. */
@@ -115,18 +130,6 @@ record TfConfig(Map<String, List<String>> cluster, String type, int index) {
 
     int taskCount() {
         return cluster.values().stream().mapToInt(List::size).sum();
-    }
-
-    /** The replica names of the gradient tasks, chief first. */
-    List<String> gradientReplicas() {
-        List<String> names = new ArrayList<>();
-        if (tasks(CHIEF) > 0) {
-            names.add(CHIEF);
-        }
-        for (int i = 0; i < tasks(WORKER); i++) {
-            names.add(replicaName(WORKER, i));
-        }
-        return names;
     }
 
     private static List<String> addresses(Map.Entry<String, JsonNode> job) {

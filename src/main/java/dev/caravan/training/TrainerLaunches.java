@@ -30,11 +30,11 @@ record TrainerLaunches(String javaExecutable, String classPath, List<String> jvm
                 ? TrainerLaunch.builtin(request.trainer().builtin(), request.runName(), contract, javaExecutable,
                         classPath, jvmOptions)
                 : TrainerLaunch.command(request.trainer().command(), contract, run.dir());
-        String tfConfig = own.get(ClusterSpec.TF_CONFIG);
+        String tfConfig = own.get(TfConfig.VARIABLE);
         run.appendToLog(replica, String.format("%n=== %s starting %s of run %s (%s): parameters %s, data %s, export %s%s%n",
                 Instant.now(), tfConfig == null ? "the trainer" : "replica " + replica, request.runName(),
                 launch.description(), new TreeMap<>(request.parameters()), request.dataDir(), request.exportDir(),
-                tfConfig == null ? "" : ", " + ClusterSpec.TF_CONFIG + " " + tfConfig));
+                tfConfig == null ? "" : ", " + TfConfig.VARIABLE + " " + tfConfig));
         return launch;
     }
 }

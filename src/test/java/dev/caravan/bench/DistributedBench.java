@@ -3,23 +3,28 @@ package dev.caravan.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.MnistUploads;
 import dev.caravan.testutil.TestS3;
-import dev.caravan.testutil.TrainerCluster;
+import dev.caravan.training.LocalTrainingBackend;
+import dev.caravan.training.TrainingRequest;
 
 /**
  * One process beside parameter-server training (chief + 2 workers + 1 ps, synchronous and asynchronous), for the MLP
  * and the CNN, every replica a JVM on this machine: steps/s, examples/s and the bytes exchanged per step (loopback
  * traffic counted by the kernel, {@code /proc/net/dev}), then a model of the speed-up on N machines from the measured
- * compute time per step and the bytes a step moves. Prints figures; asserts nothing.
+ * compute time per step and the bytes a step moves. Every layout runs through the local runtime
+ * ({@link LocalTrainingBackend}), as {@code -p workers=2} does. Prints figures; asserts nothing.
  * Usage: {@code DistributedBench [steps] [network Gbit/s]}.
  */
 public final class DistributedBench {
@@ -87,24 +92,35 @@ public final class DistributedBench {
 
         static Side run(TestS3 s3, Path dir, String model, int steps, int workers, boolean sync) throws Exception {
             String run = model + (workers == 0 ? "-single" : sync ? "-sync" : "-async");
-            Map<String, String> env = new HashMap<>(s3.server().settings().toEnvironment());
-            env.putAll(Map.of("CARAVAN_TRAINER", model, "TF_DATA_DIR", DATA.uri(),
-                    "TF_MODEL_DIR", "s3://tfmnist/training/" + run + "/", "TF_EXPORT_DIR",
-                    "s3://tfmnist/models/" + run + "/1/", "TF_TRAIN_STEPS", Integer.toString(steps),
-                    "TF_BATCH_SIZE", Integer.toString(BATCH), "TF_SYNC_REPLICAS", sync ? "1" : "0"));
+            Map<String, String> parameters = Map.of("trainSteps", Integer.toString(steps),
+                    "batchSize", Integer.toString(BATCH), "workers", Integer.toString(workers),
+                    "syncReplicas", sync ? "1" : "0");
+            LocalTrainingBackend backend = new LocalTrainingBackend(dir.resolve("runs"), s3.server().settings(),
+                    LocalTrainingBackend.currentJava(), System.getProperty("java.class.path"), List.of(),
+                    Map.of("TF_CPP_MIN_LOG_LEVEL", "2"));
             long before = loopbackReceived();
-            TrainerCluster.Logs logs = TrainerCluster.train(env, workers, workers == 0 ? 0 : 1,
-                    Files.createDirectories(dir.resolve(run)), 30);
+            backend.train(new TrainingRequest(run, DATA, S3Location.parse("s3://tfmnist/training/" + run + "/"),
+                    S3Location.parse("s3://tfmnist/models/" + run + "/1/"), new PipelineDefinition.Trainer(model,
+                            List.of(), null, parameters, Duration.ofMinutes(30)), parameters), progress -> { });
             long bytes = loopbackReceived() - before;
-            double accuracy = Double.parseDouble(logs.find("chief", "test accuracy ([0-9.]+)"));
+            String chief = Files.readString(dir.resolve("runs").resolve(run).resolve("trainer.log"));
+            double accuracy = Double.parseDouble(find(chief, "test accuracy ([0-9.]+)"));
             if (workers == 0) {
-                double seconds = Double.parseDouble(logs.find("chief", "for \\d+ steps of \\d+ images in ([0-9.]+) s"));
+                double seconds = Double.parseDouble(find(chief, "for \\d+ steps of \\d+ images in ([0-9.]+) s"));
                 return new Side("1 process", 0, steps, seconds, bytes, accuracy);
             }
-            double seconds = Double.parseDouble(logs.find("chief", "chief ran \\d+ steps in ([0-9.]+) s"));
-            int global = Integer.parseInt(logs.find("chief", "chief global step (\\d+)"));
+            double seconds = Double.parseDouble(find(chief, "chief ran \\d+ steps in ([0-9.]+) s"));
+            int global = Integer.parseInt(find(chief, "chief global step (\\d+)"));
             return new Side((sync ? "sync" : "async") + " chief+" + workers + "w+1ps", workers, global, seconds, bytes,
                     accuracy);
+        }
+
+        private static String find(String log, String regex) {
+            Matcher matcher = Pattern.compile(regex).matcher(log);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no '" + regex + "' in the chief's log:\n" + log);
+            }
+            return matcher.group(1);
         }
 
         double stepsPerSecond() {
