@@ -35,7 +35,8 @@ import dev.caravan.storage.S3Settings;
  *     is {@code TF_TRAIN_STEPS}), with the run's value as text: the file's, or the one a run was started with. The
  *     built-in trainers take {@code TF_TRAIN_STEPS} (mini-batches,
  *     default 1000), {@code TF_BATCH_SIZE} (images per mini-batch, default 100) and {@code TF_LEARNING_RATE} (Adam's,
- *     default 0.001).</dd>
+ *     default 0.001); in a cluster also {@code TF_SYNC_REPLICAS} (1, the default: every step averages one gradient
+ *     from the chief and each worker; 0: each applies its own as soon as it has it).</dd>
  * <dt>{@code S3_ENDPOINT}</dt>
  * <dd>The S3 service as {@code host:port}, without a scheme, e.g. {@code 127.0.0.1:9000}; on Kubernetes the address
  *     pods reach it at ({@code caravan.kubernetes.s3.endpoint}).</dd>
@@ -57,7 +58,10 @@ import dev.caravan.storage.S3Settings;
  *     {@code TF_CONFIG}; the chief's log is the run's log and its progress lines (the global step) the run's
  *     progress, each other replica's output goes to its own log ({@code caravan logs RUN --replica worker-0}). A
  *     replica that fails fails the run, naming it, and the others are killed; once the chief has exited 0 the others
- *     get 30 s to exit by themselves, then they are killed.</dd>
+ *     get 30 s to exit by themselves, then they are killed. The built-in trainers then do parameter-server training:
+ *     the weights live on the {@code ps} tasks, the chief and the workers each train on their own batches, only the
+ *     chief writes the checkpoint, {@code metrics.json} and the export, and every task writes its TensorBoard events
+ *     to {@code TF_MODEL_DIR/<replica>/}.</dd>
  * </dl>
  * The local runtime also sets {@code TF_CPP_MIN_LOG_LEVEL=2}, to quiet TensorFlow's native log, and starts a
  * command trainer in the run's folder ({@code <caravan.home>/runs/<run>/}), so a relative path in its command starts
