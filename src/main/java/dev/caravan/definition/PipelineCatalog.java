@@ -84,7 +84,8 @@ public class PipelineCatalog {
         }
         List<PipelineDefinition> definitions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        boolean kubernetes = environment.acceptsProfiles(Profiles.of("kubernetes"));
+        Optional<KubernetesTrainer> kubernetes = environment.acceptsProfiles(Profiles.of("kubernetes"))
+                ? Optional.of(KubernetesTrainer.of(environment)) : Optional.empty();
         files.forEach((name, file) -> {
             PipelineRules rules = new PipelineRules(name, kubernetes);
             PipelineDefinition definition = rules.check(file);
