@@ -3,10 +3,10 @@ package dev.caravan.definition;
 import java.util.Map;
 
 /**
- * The parameters of the Kubeflow MNIST example's Argo workflow, so that {@code caravan submit -p tf-worker=3 -p
- * model-train-steps=200} does what {@code argo submit} did there. {@code tf-worker} is {@code workers} and
- * {@code model-train-steps} is {@code trainSteps}; the others name what Caravan takes from its own settings, so a
- * run cannot give them, and are refused with the setting to change instead.
+ * The parameters of the Kubeflow MNIST example's Argo workflow ({@code argo submit model-train.yaml -p ...}), so that
+ * {@code caravan submit -p tf-worker=3 -p model-train-steps=200} does what {@code argo submit} did there.
+ * {@code tf-worker} is {@code workers} and {@code model-train-steps} is {@code trainSteps}; the others name what
+ * Caravan takes from its own settings, so a run cannot give them, and are refused with the setting to change instead.
  */
 final class ExampleParameters {
 
@@ -46,6 +46,13 @@ final class ExampleParameters {
                     + " caravan.kubernetes.training.gpu-image when it asks for GPUs; set those"
                     : "this pipeline's trainer runs in its trainer.image; change it in pipeline '" + pipeline.name()
                     + "'";
+            case "aws-endpoint-url", "s3-endpoint" -> "Caravan and its trainers reach S3 at caravan.s3.endpoint"
+                    + " (CARAVAN_S3_ENDPOINT; empty: its embedded server), and pods at caravan.kubernetes.s3.endpoint"
+                    + " (CARAVAN_K8S_S3_ENDPOINT) when they see it under another name";
+            case "aws-region" -> "S3's region is caravan.s3.region (CARAVAN_S3_REGION)";
+            case "s3-use-https", "s3-verify-ssl" -> "trainers get S3_USE_HTTPS and S3_VERIFY_SSL from the scheme of"
+                    + " caravan.s3.endpoint (CARAVAN_S3_ENDPOINT): give it as https://... or http://...";
+            case "namespace" -> "runs create their objects in caravan.kubernetes.namespace (CARAVAN_K8S_NAMESPACE)";
             default -> null;
         };
         if (setting != null) {

@@ -11,7 +11,7 @@ import dev.caravan.training.TrainingRequest;
  * How many replicas of each type a run's training job has, and how the operator treats a replica that fails. A TFJob
  * takes its shape from the run's {@code workers} and {@code ps} parameters when it gives either (always with one
  * Chief), else from {@code caravan.kubernetes.training.{chief,workers,ps}}; a PyTorchJob or MPIJob from the
- * settings. Rules from the training-operator v1.9 TFJob CRD and the issue 10 trainer contract.
+ * settings. Rules from the training-operator v1.9 TFJob CRD and what the built-in trainer does in each role.
  *
  * @param counts replicas by type (Chief, Worker, PS; Master; Launcher), in the kind's order, types with none left out
  */

@@ -144,6 +144,12 @@ class PipelineCatalogTest {
             s3-train-base-url | caravan.training-prefix (CARAVAN_TRAINING_PREFIX)  | caravan.models-prefix (CARAVAN_MODELS_PREFIX)
             job-name          | are named mnist-<10 hex digits of a hash           | leave it out
             tf-model-image    | caravan.kubernetes.training.image (CARAVAN_TRAINER_IMAGE) | caravan.kubernetes.training.gpu-image
+            s3-endpoint       | caravan.s3.endpoint (CARAVAN_S3_ENDPOINT                | caravan.kubernetes.s3.endpoint
+            aws-endpoint-url  | caravan.s3.endpoint (CARAVAN_S3_ENDPOINT                | caravan.kubernetes.s3.endpoint
+            aws-region        | caravan.s3.region (CARAVAN_S3_REGION)                    | region
+            s3-use-https      | S3_USE_HTTPS and S3_VERIFY_SSL from the scheme           | https://
+            s3-verify-ssl     | S3_USE_HTTPS and S3_VERIFY_SSL from the scheme           | https://
+            namespace         | caravan.kubernetes.namespace (CARAVAN_K8S_NAMESPACE)     | runs create their objects
             """)
     void theKubeflowExamplesOtherParametersAreRefusedNamingTheSettingToUse(String parameter, String setting,
                                                                           String more) {
