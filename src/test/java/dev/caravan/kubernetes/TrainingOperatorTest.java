@@ -127,8 +127,8 @@ class TrainingOperatorTest {
 
     /**
      * A replica that records its TF_CONFIG and pid in {@code TF_FAKE_DIR}, then acts its part: a worker says it is
-     * done and exits 0, the chief waits (bounded) until every worker is done and exits 0, a PS waits to be killed,
-     * and the replica named by {@code TF_FAKE_FAIL} exits 3.
+     * done and exits 0, the chief waits (bounded) until every worker is done and every PS is up and exits 0, a PS
+     * waits to be killed, and the replica named by {@code TF_FAKE_FAIL} exits 3.
      */
     public static final class Replica {
 
@@ -151,8 +151,16 @@ class TrainingOperatorTest {
             }
             if (type.equals("chief")) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                for (int i = 0; i < config.get("cluster").get("worker").size(); i++) {
-                    while (!Files.exists(dir.resolve("worker-" + i + ".done")) && System.nanoTime() < deadline) {
+                List<Path> awaited = new java.util.ArrayList<>();
+                for (int i = 0; i < config.get("cluster").path("worker").size(); i++) {
+                    awaited.add(dir.resolve("worker-" + i + ".done"));
+                }
+                // As a real chief needs its parameter servers, this one ends the job only once they are up.
+                for (int i = 0; i < config.get("cluster").path("ps").size(); i++) {
+                    awaited.add(dir.resolve("ps-" + i + ".json"));
+                }
+                for (Path file : awaited) {
+                    while (!Files.exists(file) && System.nanoTime() < deadline) {
                         Thread.sleep(20);
                     }
                 }

@@ -27,11 +27,13 @@ import dev.caravan.training.LocalTrainingBackend;
 
 /**
  * The pods of a TFJob of several replicas, as local processes: every replica (Chief, Workers, PS) runs the built-in
- * trainer JVM ({@code dev.caravan.training.MnistTrainer}) with its container's environment and the {@code TF_CONFIG} the training operator injects, the
- * cluster's {@code <job>-<type>-<i>.<namespace>.svc:2222} addresses replaced by free ports on 127.0.0.1. The job ends
- * as the operator (v1.9, default success policy, restart policy Never) ends it: succeeded when the Chief exits 0,
- * failed as soon as any replica exits otherwise; then the processes still running are killed, as
- * {@code cleanPodPolicy: Running} deletes their pods. Each replica's output is in {@code <logDir>/<replica>.log}.
+ * trainer JVM ({@code dev.caravan.training.MnistTrainer}) with its container's environment and the {@code TF_CONFIG}
+ * the training operator injects, the cluster's {@code <job>-<type>-<i>.<namespace>.svc:2222} addresses replaced by
+ * free ports on 127.0.0.1. The job ends
+ * as the operator (v1.9, default success policy, restart policy Never) ends it: succeeded when the Chief (without
+ * one, worker 0) exits 0, failed as soon as any replica exits otherwise; then the processes still running are
+ * killed, as {@code cleanPodPolicy: Running} deletes their pods. Each replica's output is in
+ * {@code <logDir>/<replica>.log}.
  */
 final class ReplicaProcesses {
 
@@ -167,9 +169,15 @@ final class ReplicaProcesses {
         if (exitCode != 0) {
             outcome.complete(new ReplicaFailure(replica.type(), replica.name() + " exited with " + exitCode + ": "
                     + tail(replica.log())));
-        } else if ("Chief".equals(replica.type())) {
+        } else if (endsTheJob(replica)) {
             outcome.complete(null);
         }
+    }
+
+    /** The operator's default success policy: the Chief succeeding, or worker 0 in a job without a Chief. */
+    private boolean endsTheJob(Replica replica) {
+        return "Chief".equals(replica.type())
+                || !counts.containsKey("Chief") && "Worker".equals(replica.type()) && replica.index() == 0;
     }
 
     private static String tail(Path log) {
