@@ -28,7 +28,8 @@ final class RunCommands {
         String pipeline;
 
         @Option(names = "-p", paramLabel = "name=value",
-                description = "A trainer parameter of the pipeline, such as trainSteps, batchSize, learningRate.")
+                description = "A trainer parameter of the pipeline, such as trainSteps, batchSize, learningRate, workers,"
+                        + " ps, syncReplicas (the Kubeflow example's tf-worker and model-train-steps work too).")
         Map<String, String> parameters = new LinkedHashMap<>();
 
         @Option(names = "--watch", description = "Follow the run until it ends; exit 0 only if it was promoted.")

@@ -9,8 +9,12 @@ import java.util.Map;
 
 /**
  * The hyper-parameters of a pipeline's trainer and the values a run may give them. The built-in trainers know
- * {@code trainSteps}, {@code batchSize} and {@code learningRate}, each with a range; a command trainer takes the
- * parameters its file names, each of the kind (whole number, number or text) of the file's value.
+ * {@code trainSteps}, {@code batchSize} and {@code learningRate}, and the shape of their cluster: {@code workers}
+ * (0 to 32 worker replicas beside the chief), {@code ps} (0 to 8 parameter servers; when not given, 1 if there are
+ * workers, else 0) and {@code syncReplicas} (1: every global step averages one gradient from the chief and each
+ * worker; 0: each applies its own), each with a range. {@code workers=0} and {@code ps=0} is one process, as the
+ * training operator runs a TFJob of one replica (no {@code TF_CONFIG}). A command trainer takes the parameters its
+ * file names, each of the kind (whole number, number or text) of the file's value.
  */
 public final class BuiltinParameters {
 
@@ -33,6 +37,9 @@ public final class BuiltinParameters {
         BUILTIN.put("trainSteps", new Range(true, 1, true, 1_000_000));
         BUILTIN.put("batchSize", new Range(true, 1, true, 10_000));
         BUILTIN.put("learningRate", new Range(false, 0, false, 1));
+        BUILTIN.put(ClusterShape.WORKERS, new Range(true, 0, true, 32));
+        BUILTIN.put(ClusterShape.PS, new Range(true, 0, true, 8));
+        BUILTIN.put("syncReplicas", new Range(true, 0, true, 1));
     }
 
     private BuiltinParameters() {

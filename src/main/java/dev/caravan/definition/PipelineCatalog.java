@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * Every pipeline Caravan runs, read once at start from {@code config/pipelines/*.yaml} (and any
  * {@code caravan.pipelines.<name>.*} setting). A definition Caravan cannot run stops start-up with a
- * {@link PipelineDefinitionException} naming the file, the key and the reason.
+ * {@link PipelineDefinitionException} naming the file, the key and the reason; on the {@code kubernetes} profile that
+ * includes a trainer the training job's settings cannot run ({@link KubernetesTrainer}).
  */
 @Component
 public class PipelineCatalog {
@@ -84,7 +85,8 @@ public class PipelineCatalog {
         }
         List<PipelineDefinition> definitions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        boolean kubernetes = environment.acceptsProfiles(Profiles.of("kubernetes"));
+        Optional<KubernetesTrainer> kubernetes = environment.acceptsProfiles(Profiles.of("kubernetes"))
+                ? Optional.of(KubernetesTrainer.of(environment)) : Optional.empty();
         files.forEach((name, file) -> {
             PipelineRules rules = new PipelineRules(name, kubernetes);
             PipelineDefinition definition = rules.check(file);

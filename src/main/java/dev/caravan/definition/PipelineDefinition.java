@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import dev.caravan.storage.S3Location;
 
@@ -108,19 +109,63 @@ public record PipelineDefinition(String name, String model, Source source, Train
     }
 
     /**
-     * The hyper-parameters a run trains with: the file's, with {@code overrides} in their place.
+     * The hyper-parameters a run trains with: the file's, with {@code overrides} in their place. Overrides may use the
+     * Kubeflow example's names ({@code tf-worker=3} is {@code workers=3}); the result has Caravan's names.
      *
-     * @throws IllegalArgumentException naming a parameter the trainer does not take, or a value out of its range
+     * @throws IllegalArgumentException naming a parameter the trainer does not take, a value out of its range, one
+     *                                  parameter given twice under two names, or an example parameter that is a
+     *                                  setting in Caravan (with the setting to change)
      */
     public Map<String, String> parameters(Map<String, String> overrides) {
-        Map<String, String> effective = new java.util.TreeMap<>(trainer.parameters());
-        overrides.forEach((name, value) -> effective.put(name, parameter(name, value)));
+        Map<String, String> effective = new TreeMap<>(trainer.parameters());
+        effective.putAll(checked(overrides));
         return effective;
+    }
+
+    /**
+     * The overrides that differ from the file's own parameters, by Caravan's names, checked and written plainly: what
+     * identifies a run besides its model and snapshot.
+     *
+     * @throws IllegalArgumentException as {@link #parameters(Map)}
+     */
+    public Map<String, String> overrides(Map<String, String> settings) {
+        Map<String, String> differing = new TreeMap<>();
+        checked(settings).forEach((name, value) -> {
+            if (!value.equals(trainer.parameters().get(name))) {
+                differing.put(name, value);
+            }
+        });
+        return differing;
     }
 
     /** A run's value for one parameter, checked and written plainly; see {@link #parameters(Map)}. */
     public String parameter(String name, String value) {
-        return BuiltinParameters.checked(trainer.isBuiltin(), trainer.parameters(), name, value);
+        return BuiltinParameters.checked(trainer.isBuiltin(), trainer.parameters(), parameterName(name), value);
+    }
+
+    /**
+     * Caravan's name for a run parameter: {@code name}, or the one a Kubeflow example name stands for.
+     *
+     * @throws IllegalArgumentException for an example parameter that is a setting in Caravan, naming the setting
+     */
+    public String parameterName(String name) {
+        return ExampleParameters.canonical(this, name);
+    }
+
+    private Map<String, String> checked(Map<String, String> overrides) {
+        Map<String, String> checked = new TreeMap<>();
+        Map<String, String> givenAs = new TreeMap<>();
+        overrides.forEach((name, value) -> {
+            String canonical = parameterName(name);
+            String plain = parameter(name, value);
+            String before = checked.put(canonical, plain);
+            if (before != null && !before.equals(plain)) {
+                throw new IllegalArgumentException("parameter " + canonical + " is given twice, as " + givenAs.get(canonical)
+                        + "=" + before + " and " + name + "=" + plain + "; give it once");
+            }
+            givenAs.put(canonical, name);
+        });
+        return checked;
     }
 
     /** The data prefix the trigger watches and the trainer reads. */

@@ -35,11 +35,14 @@ final class PipelineRules {
     }
 
     private final String name;
-    private final boolean kubernetes;
+    private final Optional<KubernetesTrainer> kubernetes;
     private final List<String> problems = new ArrayList<>();
 
-    /** Rules for the file of pipeline {@code name}; on {@code kubernetes} a trainer of the user's needs an image. */
-    PipelineRules(String name, boolean kubernetes) {
+    /**
+     * Rules for the file of pipeline {@code name}; on {@code kubernetes} a trainer of the user's needs an image, and
+     * a built-in trainer needs a TFJob and, for GPUs, the GPU image.
+     */
+    PipelineRules(String name, Optional<KubernetesTrainer> kubernetes) {
         this.name = name;
         this.kubernetes = kubernetes;
     }
@@ -141,7 +144,7 @@ final class PipelineRules {
             problem("trainer.image: a built-in trainer runs in Caravan's own image; remove image, or give a command"
                     + " that your image runs");
         }
-        if (kubernetes && !trainer.isBuiltin() && trainer.imageName().isEmpty()) {
+        if (kubernetes.isPresent() && !trainer.isBuiltin() && trainer.imageName().isEmpty()) {
             problem("trainer.image: missing; on the kubernetes runtime a trainer of your own runs as trainer.command in"
                     + " the container image named here, e.g. image: registry.example/" + name + "-trainer:1");
         }
@@ -157,6 +160,7 @@ final class PipelineRules {
         if (trainer.isBuiltin()) {
             BuiltinParameters.problems(trainer.parameters()).forEach(p -> problem("trainer.parameters." + p));
         }
+        kubernetes.ifPresent(k -> k.refusals(trainer).forEach(r -> problem("trainer.builtin: " + r)));
         return trainer;
     }
 

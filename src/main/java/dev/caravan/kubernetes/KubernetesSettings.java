@@ -36,8 +36,23 @@ public record KubernetesSettings(
                      @NotBlank String secretAccessKeyKey) {
     }
 
-    /** The training job: its kind, image, replicas, resources, placement and run policy. */
-    public record Training(@NotNull JobKind kind, @NotBlank String image, List<String> command, List<String> args,
+    /**
+     * The training job: its kind, image, replicas, resources, placement and run policy.
+     *
+     * @param kind            TFJob for the built-in trainer; PyTorchJob and MPIJob run only a pipeline's own trainer
+     * @param image           the image a built-in trainer runs in (CPU build of TensorFlow)
+     * @param gpuImage        the image a built-in trainer runs in when {@code gpu} is above 0: the same image built
+     *                        with {@code ./mvnw -Pgpu} (TensorFlow's {@code linux-x86_64-gpu} native library)
+     * @param chief           0 or 1; a built-in trainer always has one, since its chief writes the export
+     * @param workers         worker replicas when a run does not give the parameter {@code workers}
+     * @param ps              parameter servers when a run gives neither {@code workers} nor {@code ps}
+     * @param gpu             {@code nvidia.com/gpu} limit of each replica that computes (not a PS, not a Launcher)
+     * @param cleanPodPolicy  which pods the operator deletes once the job has ended: {@code Running} is safe for the
+     *                        built-in trainer, whose chief ends the job only after every worker has reported its
+     *                        uploads done, so what is still running then is a PS, which writes nothing
+     */
+    public record Training(@NotNull JobKind kind, @NotBlank String image, @NotBlank String gpuImage,
+                           List<String> command, List<String> args,
                            @Min(0) int chief, @Min(0) int workers, @Min(0) int ps,
                            @NotBlank String cpu, @NotBlank String memory, @Min(0) int gpu,
                            Map<String, String> nodeSelector, List<@Valid Toleration> tolerations,

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -14,20 +16,27 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.caravan.definition.KubernetesTrainer;
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.storage.S3Settings;
 import dev.caravan.training.TrainerEnvironment;
 import dev.caravan.training.TrainingRequest;
 
 /**
- * The {@code kubeflow.org/v1} training job of a run: named after the run, one replica spec per replica type, each
- * with the trainer container under the name the operator expects and the trainer's environment contract. A built-in
- * trainer runs in Caravan's image ({@code caravan.kubernetes.training.*}), a pipeline's own trainer runs its
- * {@code trainer.command} in its {@code trainer.image}. Trainer pods run as a non-root user (uid 10001) on a read-only
- * root filesystem, with {@code /tmp} as their writable scratch space.
+ * The {@code kubeflow.org/v1} training job of a run: named after the run, one replica spec per replica type
+ * ({@link TrainingReplicas}), each with the trainer container under the name the operator expects and the trainer's
+ * environment contract. A built-in trainer runs in Caravan's image ({@code caravan.kubernetes.training.image}, or
+ * {@code gpu-image} with GPUs) and only in a TFJob; a pipeline's own trainer runs its {@code trainer.command} in its
+ * {@code trainer.image} (in an MPIJob, on the Launcher only: the Workers run their image's own entrypoint for mpirun
+ * to reach). TFJob containers publish {@code tfjob-port} 2222, the port the operator writes into {@code TF_CONFIG}.
+ * No {@code successPolicy} is set: the default (the Chief succeeding) is when the built-in trainer's job is done.
+ * Trainer pods run as a non-root user (uid 10001) on a read-only root filesystem, with {@code /tmp} as scratch space.
  */
 public final class TrainingJobManifest {
 
+    /** The TFJob port: the training-operator v1 default {@code tfjob-port}, which it puts in every TF_CONFIG. */
+    static final int TFJOB_PORT = 2222;
+    static final String TFJOB_PORT_NAME = "tfjob-port";
     private static final String TMP_SIZE = "4Gi";
 
     private final KubernetesSettings settings;
@@ -42,15 +51,13 @@ public final class TrainingJobManifest {
     public GenericKubernetesResource build(TrainingRequest request) {
         KubernetesSettings.Training training = settings.training();
         JobKind kind = training.kind();
-        checked(request.runName(), training);
+        checked(request, training);
+        TrainingReplicas replicas = TrainingReplicas.of(request, training);
         TrainerContainer container = container(request.trainer(), training);
         Map<String, Object> replicaSpecs = new LinkedHashMap<>();
-        List<Integer> counts = List.of(training.chief(), training.workers(), training.ps());
-        for (int i = 0; i < kind.replicaTypes().size(); i++) {
-            if (counts.get(i) > 0) {
-                replicaSpecs.put(kind.replicaTypes().get(i), replicaSpec(counts.get(i), podTemplate(request, container)));
-            }
-        }
+        replicas.counts().forEach((type, count) -> replicaSpecs.put(type, replicaSpec(count,
+                replicas.restartPolicy(type), podTemplate(request, container.forType(kind, type),
+                        replicas.computes(type)))));
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("runPolicy", runPolicy(training));
         spec.put(kind.replicaSpecsKey(), replicaSpecs);
@@ -68,14 +75,22 @@ public final class TrainingJobManifest {
         return labels;
     }
 
-    /** The image and command line the trainer container runs. */
+    /** The image and command line the trainer container runs; an empty command runs the image's entrypoint. */
     private record TrainerContainer(String image, List<String> command, List<String> args) {
+
+        /** An MPIJob's Workers run no trainer: mpirun, on the Launcher, starts the ranks in them. */
+        TrainerContainer forType(JobKind kind, String type) {
+            return kind == JobKind.MPIJob && "Worker".equals(type) ? new TrainerContainer(image, List.of(), List.of())
+                    : this;
+        }
     }
 
     private static TrainerContainer container(PipelineDefinition.Trainer trainer, KubernetesSettings.Training training) {
         if (trainer.isBuiltin()) {
-            Names.image("caravan.kubernetes.training.image", training.image());
-            return new TrainerContainer(training.image(), training.command(), training.args());
+            String image = trainerRules(training).builtinImage();
+            Names.image(training.gpu() > 0 ? "caravan.kubernetes.training.gpu-image" : "caravan.kubernetes.training.image",
+                    image);
+            return new TrainerContainer(image, training.command(), training.args());
         }
         String image = trainer.imageName().orElseThrow(() -> new IllegalArgumentException("the pipeline's trainer"
                 + " command " + trainer.command() + " has no image to run in on Kubernetes; add trainer.image to the"
@@ -85,41 +100,36 @@ public final class TrainingJobManifest {
         return new TrainerContainer(image, trainer.command(), List.of());
     }
 
-    private static void checked(String runName, KubernetesSettings.Training training) {
-        Names.dnsLabel("run name", runName);
-        Names.atLeast("caravan.kubernetes.training.chief", training.chief(), 0);
-        Names.atLeast("caravan.kubernetes.training.workers", training.workers(), 0);
-        Names.atLeast("caravan.kubernetes.training.ps", training.ps(), 0);
+    private static KubernetesTrainer trainerRules(KubernetesSettings.Training training) {
+        return new KubernetesTrainer(training.kind().name(), training.gpu(), training.image(), training.gpuImage());
+    }
+
+    private static void checked(TrainingRequest request, KubernetesSettings.Training training) {
+        Names.dnsLabel("run name", request.runName());
         Names.atLeast("caravan.kubernetes.training.gpu", training.gpu(), 0);
-        if (training.chief() > 1) {
-            throw new IllegalArgumentException("caravan.kubernetes.training.chief must be 0 or 1, not " + training.chief());
-        }
-        if (training.chief() + training.workers() == 0) {
-            throw new IllegalArgumentException("a training job needs a chief or at least one worker; "
-                    + "set caravan.kubernetes.training.chief=1 or workers above 0");
-        }
-        if (training.kind() != JobKind.TFJob && training.ps() > 0) {
-            throw new IllegalArgumentException(training.kind() + " has no parameter servers; set caravan.kubernetes.training.ps=0");
+        List<String> refusals = trainerRules(training).refusals(request.trainer());
+        if (!refusals.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", refusals));
         }
         Names.quantity("caravan.kubernetes.training.cpu", training.cpu());
         Names.quantity("caravan.kubernetes.training.memory", training.memory());
     }
 
-    private Map<String, Object> replicaSpec(int replicas, PodTemplateSpec template) {
+    private Map<String, Object> replicaSpec(int replicas, String restartPolicy, PodTemplateSpec template) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("replicas", replicas);
-        spec.put("restartPolicy", "OnFailure");
+        spec.put("restartPolicy", restartPolicy);
         spec.put("template", Serialization.jsonMapper().convertValue(template, Map.class));
         return spec;
     }
 
-    private PodTemplateSpec podTemplate(TrainingRequest request, TrainerContainer container) {
+    private PodTemplateSpec podTemplate(TrainingRequest request, TrainerContainer container, boolean computes) {
         KubernetesSettings.Training training = settings.training();
         Map<String, Quantity> resources = new LinkedHashMap<>();
         resources.put("cpu", new Quantity(training.cpu()));
         resources.put("memory", new Quantity(training.memory()));
         Map<String, Quantity> limits = new LinkedHashMap<>(resources);
-        if (training.gpu() > 0) {
+        if (training.gpu() > 0 && computes) {
             limits.put("nvidia.com/gpu", new Quantity(Integer.toString(training.gpu())));
         }
         return new PodTemplateSpecBuilder()
@@ -130,6 +140,7 @@ public final class TrainingJobManifest {
                 .withImage(container.image())
                 .withCommand(container.command().isEmpty() ? null : container.command())
                 .withArgs(container.args().isEmpty() ? null : container.args())
+                .withPorts(ports(training.kind()))
                 .withEnv(PodEnvironment.of(TrainerEnvironment.of(request, PodEnvironment.podS3(s3, settings.s3())), settings.s3()))
                 .addToEnv(new EnvVar("HOME", PodSecurity.TMP_PATH, null))
                 .withNewResources().withRequests(resources).withLimits(limits).endResources()
@@ -142,6 +153,12 @@ public final class TrainingJobManifest {
                 .withTolerations(tolerations(training))
                 .endSpec()
                 .build();
+    }
+
+    /** The TFJob port, named as the operator looks it up; the other kinds' operators add their own. */
+    private static List<ContainerPort> ports(JobKind kind) {
+        return kind == JobKind.TFJob ? List.of(new ContainerPortBuilder().withName(TFJOB_PORT_NAME)
+                .withContainerPort(TFJOB_PORT).withProtocol("TCP").build()) : null;
     }
 
     private static List<Toleration> tolerations(KubernetesSettings.Training training) {

@@ -97,16 +97,9 @@ public class RunOperations {
         return RetrainLauncher.runName(pipeline.model(), snapshot, overrides(pipeline, settings));
     }
 
-    /** The settings that differ from the pipeline's own, checked and written plainly. */
+    /** The settings that differ from the pipeline's own, by Caravan's names, checked and written plainly. */
     private static Map<String, String> overrides(PipelineDefinition pipeline, Map<String, String> settings) {
-        Map<String, String> checked = new TreeMap<>();
-        settings.forEach((name, value) -> {
-            String plain = pipeline.parameter(name, value);
-            if (!plain.equals(pipeline.trainer().parameters().get(name))) {
-                checked.put(name, plain);
-            }
-        });
-        return checked;
+        return pipeline.overrides(settings);
     }
 
     /** Runs a failed run again from the step that failed, with its parameters and context as they were. */
@@ -125,9 +118,10 @@ public class RunOperations {
     public Submission resubmit(String name, Map<String, String> changes, String origin) {
         Run run = find(name);
         JobExecution last = explorer.getJobExecution(run.jobExecutionId());
-        Map<String, String> settings = new TreeMap<>(RunContext.of(last).settings());
-        settings.putAll(changes);
         PipelineDefinition pipeline = pipelines.resolve(run.model());
+        Map<String, String> settings = new TreeMap<>(RunContext.of(last).settings());
+        // A change given by an example name (tf-worker) replaces the setting it stands for (workers).
+        changes.forEach((setting, value) -> settings.put(pipeline.parameterName(setting), value));
         Map<String, String> checked = overrides(pipeline, settings);
         if (RetrainLauncher.runName(run.model(), run.snapshot(), checked).equals(name)) {
             throw new IllegalArgumentException("resubmitting " + name + " with the same settings is the same run; "

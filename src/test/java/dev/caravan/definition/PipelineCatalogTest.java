@@ -102,6 +102,109 @@ class PipelineCatalogTest {
         assertThatThrownBy(() -> mnist.parameter("trainSteps", null)).hasMessageContaining("has no value");
     }
 
+    @Test
+    void aBuiltinTrainerTakesTheShapeOfItsClusterAsParameters() {
+        PipelineDefinition mnist = catalogOf(Path.of("config/pipelines")).resolve("mnist");
+
+        assertThat(mnist.parameters(Map.of("workers", "2", "ps", "1", "syncReplicas", "0")))
+                .containsEntry("workers", "2").containsEntry("ps", "1").containsEntry("syncReplicas", "0");
+        assertThatThrownBy(() -> mnist.parameter("workers", "33")).hasMessageContaining("from 0 to 32");
+        assertThatThrownBy(() -> mnist.parameter("ps", "9")).hasMessageContaining("from 0 to 8");
+        assertThatThrownBy(() -> mnist.parameter("syncReplicas", "2")).hasMessageContaining("from 0 to 1");
+        assertThatThrownBy(() -> mnist.parameter("workers", "1.5")).hasMessageContaining("a whole number");
+
+        assertThat(ClusterShape.of(Map.of("trainSteps", "10"))).isEmpty();
+        assertThat(ClusterShape.of(Map.of("workers", "3"))).contains(new ClusterShape(3, 1));
+        assertThat(ClusterShape.of(Map.of("workers", "0"))).hasValueSatisfying(s -> assertThat(s.singleProcess()).isTrue());
+        assertThat(ClusterShape.of(Map.of("ps", "2"))).contains(new ClusterShape(0, 2));
+        assertThat(ClusterShape.of(Map.of("workers", "2", "ps", "0"))).contains(new ClusterShape(2, 0));
+    }
+
+    @Test
+    void theKubeflowExamplesParametersMapToCaravansOwn() {
+        PipelineDefinition mnist = catalogOf(Path.of("config/pipelines")).resolve("mnist");
+
+        assertThat(mnist.parameters(Map.of("tf-worker", "3", "model-train-steps", "200")))
+                .containsEntry("workers", "3").containsEntry("trainSteps", "200")
+                .doesNotContainKeys("tf-worker", "model-train-steps");
+        assertThat(mnist.overrides(Map.of("tf-worker", "3", "model-train-steps", "1000")))
+                .containsExactlyEntriesOf(Map.of("workers", "3"));
+        assertThat(mnist.overrides(Map.of("tf-worker", "2"))).isEqualTo(mnist.overrides(Map.of("workers", "2")));
+        assertThat(mnist.parameter("model-train-steps", "2e2")).isEqualTo("200");
+        assertThatThrownBy(() -> mnist.parameter("tf-worker", "40"))
+                .hasMessageContaining("parameter workers=40 is out of range");
+        assertThatThrownBy(() -> mnist.parameters(Map.of("tf-worker", "3", "workers", "2")))
+                .hasMessageContaining("parameter workers is given twice").hasMessageContaining("give it once");
+        assertThat(mnist.parameters(Map.of("tf-worker", "3", "workers", "3"))).containsEntry("workers", "3");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            s3-data-url       | s3://tfmnist/data/mnist/ (frozen as a snapshot | source.bucket and source.prefix in pipeline 'mnist'
+            s3-train-base-url | caravan.training-prefix (CARAVAN_TRAINING_PREFIX)  | caravan.models-prefix (CARAVAN_MODELS_PREFIX)
+            job-name          | are named mnist-<10 hex digits of a hash           | leave it out
+            tf-model-image    | caravan.kubernetes.training.image (CARAVAN_TRAINER_IMAGE) | caravan.kubernetes.training.gpu-image
+            s3-endpoint       | caravan.s3.endpoint (CARAVAN_S3_ENDPOINT                | caravan.kubernetes.s3.endpoint
+            aws-endpoint-url  | caravan.s3.endpoint (CARAVAN_S3_ENDPOINT                | caravan.kubernetes.s3.endpoint
+            aws-region        | caravan.s3.region (CARAVAN_S3_REGION)                    | region
+            s3-use-https      | S3_USE_HTTPS and S3_VERIFY_SSL from the scheme           | https://
+            s3-verify-ssl     | S3_USE_HTTPS and S3_VERIFY_SSL from the scheme           | https://
+            namespace         | caravan.kubernetes.namespace (CARAVAN_K8S_NAMESPACE)     | runs create their objects
+            """)
+    void theKubeflowExamplesOtherParametersAreRefusedNamingTheSettingToUse(String parameter, String setting,
+                                                                          String more) {
+        PipelineDefinition mnist = catalogOf(Path.of("config/pipelines")).resolve("mnist");
+
+        assertThatThrownBy(() -> mnist.parameters(Map.of(parameter, "x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("parameter " + parameter + " of the Kubeflow example is a setting in Caravan,"
+                        + " not a run parameter: ")
+                .hasMessageContaining(setting).hasMessageContaining(more);
+    }
+
+    @Test
+    void theExamplesImageOfAPipelinesOwnTrainerIsItsTrainerImage() throws IOException {
+        write("fashion.yaml", FASHION);
+
+        assertThatThrownBy(() -> catalogOf(dir).resolve("fashion").parameter("tf-model-image", "x"))
+                .hasMessageContaining("this pipeline's trainer runs in its trainer.image; change it in pipeline 'fashion'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            PyTorchJob | 0 | kind=PyTorchJob runs only a trainer of your own (trainer.image and trainer.command): the training operator gives a PyTorchJob's replicas MASTER_ADDR, MASTER_PORT, WORLD_SIZE and RANK, which the built-in trainer mnist-cnn does not read (it speaks TF_CONFIG)
+            MPIJob     | 0 | kind=MPIJob runs only a trainer of your own (trainer.image and trainer.command): an MPIJob's Launcher must start the ranks on its Workers with mpirun
+            TFJob      | 1 | gpu=1 asks for GPUs, but the built-in trainer would run in the CPU image registry.example/caravan:2 (caravan.kubernetes.training.image)
+            """)
+    void onKubernetesABuiltinTrainerIsRefusedWhereItCannotRun(String kind, int gpu, String reason) throws IOException {
+        write("mnist.yaml", merge(""));
+        write("fashion.yaml", FASHION);
+        Map<String, Object> settings = Map.of("caravan.kubernetes.training.kind", kind,
+                "caravan.kubernetes.training.gpu", gpu, "caravan.kubernetes.training.image", "registry.example/caravan:2",
+                "caravan.kubernetes.training.gpu-image", "registry.example/caravan:2");
+
+        assertThatThrownBy(() -> new PipelineCatalog(kubernetes(settings)))
+                .hasMessageContaining(dir.resolve("mnist.yaml") + ": trainer.builtin: caravan.kubernetes.training."
+                        + reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("fashion.yaml"));
+    }
+
+    @Test
+    void onKubernetesABuiltinTrainerOnGpusRunsInTheGpuImageAndAPipelinesOwnTrainerInAnyKind() throws IOException {
+        write("fashion.yaml", FASHION);
+        PipelineCatalog pytorch = new PipelineCatalog(kubernetes(Map.of("caravan.kubernetes.training.kind", "PyTorchJob",
+                "caravan.kubernetes.training.gpu", "1")));
+        assertThat(pytorch.resolve("fashion").trainer().imageName()).contains("registry.example/fashion-trainer:1");
+
+        write("mnist.yaml", merge(""));
+        Files.delete(dir.resolve("fashion.yaml"));
+        StandardEnvironment gpus = kubernetes(Map.of("caravan.kubernetes.training.gpu", "1",
+                "caravan.kubernetes.training.image", "registry.example/caravan:2",
+                "caravan.kubernetes.training.gpu-image", "registry.example/caravan:2-gpu"));
+        assertThat(new PipelineCatalog(gpus).resolve("mnist").trainer().builtin()).isEqualTo("mnist-cnn");
+        assertThat(KubernetesTrainer.of(gpus).builtinImage()).isEqualTo("registry.example/caravan:2-gpu");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             an unknown key            | trainer:\\n  builtin: mnist-cnn\\n  epochz: 3                 | unknown key 'trainer.epochz'
@@ -216,6 +319,15 @@ class PipelineCatalogTest {
         StandardEnvironment environment = environmentFor(pipelinesDir);
         new PipelineFiles().postProcessEnvironment(environment, null);
         return new PipelineCatalog(environment);
+    }
+
+    /** The environment of a Caravan on the kubernetes runtime with these settings, reading this test's folder. */
+    private StandardEnvironment kubernetes(Map<String, Object> settings) {
+        StandardEnvironment environment = environmentFor(dir);
+        environment.getPropertySources().addFirst(new MapPropertySource("settings", settings));
+        environment.setActiveProfiles("kubernetes");
+        new PipelineFiles().postProcessEnvironment(environment, null);
+        return environment;
     }
 
     private static StandardEnvironment environmentFor(Path pipelinesDir) {

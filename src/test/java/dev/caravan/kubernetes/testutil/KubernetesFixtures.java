@@ -25,8 +25,9 @@ public final class KubernetesFixtures {
     private KubernetesFixtures() {
     }
 
+    /** A TFJob of one Chief on CPUs: the shipped default. */
     public static KubernetesSettings settings() {
-        return settings(training(JobKind.TFJob, 1, 3, 0));
+        return settings(training(JobKind.TFJob, 1, 0, 0));
     }
 
     public static KubernetesSettings settings(KubernetesSettings.Training training) {
@@ -43,8 +44,16 @@ public final class KubernetesFixtures {
 
     public static KubernetesSettings.Training training(JobKind kind, int chief, int workers, int ps) {
         return new KubernetesSettings.Training(kind, "ghcr.io/caravan-dev/caravan:0.1.0",
+                "ghcr.io/caravan-dev/caravan:0.1.0-gpu",
                 List.of("java", "-cp", "/app/caravan.jar:/app/lib/*", "dev.caravan.training.MnistTrainer"), List.of(),
-                chief, workers, ps, "1", "2Gi", 1, Map.of("cloud.google.com/gke-accelerator", "nvidia-tesla-t4"),
+                chief, workers, ps, "1", "2Gi", 0, Map.of(), List.of(), "Running", 3600, 1800, 2);
+    }
+
+    /** {@code gpu} GPUs per computing replica, on GPU nodes, with {@code gpuImage} as the built-in trainer's image. */
+    public static KubernetesSettings.Training gpuTraining(int workers, int ps, int gpu, String gpuImage) {
+        return new KubernetesSettings.Training(JobKind.TFJob, "ghcr.io/caravan-dev/caravan:0.1.0", gpuImage,
+                List.of("java", "-cp", "/app/caravan.jar:/app/lib/*", "dev.caravan.training.MnistTrainer"), List.of(),
+                1, workers, ps, "1", "2Gi", gpu, Map.of("cloud.google.com/gke-accelerator", "nvidia-tesla-t4"),
                 List.of(new KubernetesSettings.Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")),
                 "Running", 3600, 1800, 2);
     }
@@ -54,10 +63,16 @@ public final class KubernetesFixtures {
     }
 
     public static TrainingRequest request(String runName) {
+        return request(runName, Map.of());
+    }
+
+    /** A run of the built-in CNN with {@code extra} parameters beside its steps, batch size and learning rate. */
+    public static TrainingRequest request(String runName, Map<String, String> extra) {
         S3Location bucket = S3Location.parse("s3://tfmnist/");
+        Map<String, String> parameters = new java.util.TreeMap<>(Pipelines.parameters(200, 50, 0.001));
+        parameters.putAll(extra);
         return new TrainingRequest(runName, bucket.resolve("data/mnist/"), bucket.resolve("training/" + runName + "/"),
-                bucket.resolve("models/mnist/1/"), Pipelines.cnnTrainer(Duration.ofSeconds(10)),
-                Pipelines.parameters(200, 50, 0.001));
+                bucket.resolve("models/mnist/1/"), Pipelines.cnnTrainer(Duration.ofSeconds(10)), parameters);
     }
 
     /** A run of a pipeline with a trainer of its own, {@code python train.py} in {@code image} (null: none given). */

@@ -1,7 +1,5 @@
 package dev.caravan.kubernetes.testutil;
 
-import dev.caravan.testutil.Pipelines;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +30,19 @@ import dev.caravan.kubernetes.JobKind;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
+import dev.caravan.testutil.Pipelines;
 import dev.caravan.training.LocalTrainingBackend;
 import dev.caravan.training.TrainerEnvironment;
 import dev.caravan.training.TrainingRequest;
 
 /**
- * Runs a TFJob's coordinator container as a kubelet would, minus the image: the real built-in trainer its
- * {@code CARAVAN_TRAINER} names, as a child JVM, with the container's environment (Secret references resolved from the
- * API server). An export trained once for the same trainer, steps, batch size and learning rate is copied to the next
- * job's {@code TF_EXPORT_DIR} instead of trained again, and {@link #pretrain} trains one ahead, in the background,
- * while the test starts Caravan.
+ * Runs a TFJob's containers as kubelets would, minus the image: the real built-in trainer, as child JVMs, with each
+ * container's environment (Secret references resolved from the API server). A job of one Chief runs the trainer its
+ * {@code CARAVAN_TRAINER} names; an export trained once for the same trainer, steps, batch size and learning rate is
+ * copied to the next such job's {@code TF_EXPORT_DIR} instead of trained again, and {@link #pretrain} trains one
+ * ahead, in the background, while the test starts Caravan. A job of several replicas starts every one of them, Chief,
+ * Workers and PS, with the {@code TF_CONFIG} the training operator would inject ({@link ReplicaProcesses}); their
+ * logs are in {@code <workDir>/jobs/<job>/<replica>.log}.
  */
 public final class TrainerPods implements Consumer<GenericKubernetesResource> {
 
@@ -55,7 +56,9 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         thread.setDaemon(true);
         return thread;
     });
+    private final Map<String, ReplicaProcesses> clusters = new ConcurrentHashMap<>();
     private volatile boolean anyExport;
+    private volatile String replicaMain = "dev.caravan.training.MnistTrainer";
 
     public TrainerPods(KubernetesClient client, String namespace, Path workDir) {
         this.client = client;
@@ -66,6 +69,12 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
     /** After the first training, every job gets a copy of its export, whatever its settings: for timing runs. */
     public TrainerPods reusingAnyExport() {
         this.anyExport = true;
+        return this;
+    }
+
+    /** The replicas of a cluster run {@code mainClass} instead of the built-in trainer: for tests of the operator. */
+    public TrainerPods runningReplicasAs(Class<?> mainClass) {
+        this.replicaMain = mainClass.getName();
         return this;
     }
 
@@ -80,9 +89,17 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         return this;
     }
 
-    /** Trains (or copies) the job's model; throws with the trainer's message when it fails, as its pod would exit. */
+    /**
+     * Trains (or copies) the job's model; throws with the trainer's message when it fails, as its pod would exit, or
+     * a {@link ReplicaFailure} naming the replica of a cluster that failed.
+     */
     @Override
     public void accept(GenericKubernetesResource job) {
+        Map<String, Integer> counts = replicaCounts(job);
+        if (counts.values().stream().mapToInt(Integer::intValue).sum() > 1) {
+            runCluster(job, counts);
+            return;
+        }
         Map<String, String> env = environment(job);
         S3Settings s3 = S3Settings.fromEnvironment(env);
         // The built-in trainer the container's image would run, as MnistTrainer reads it.
@@ -113,6 +130,36 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         }
     }
 
+    /** Kills the processes of job {@code name}, as deleting a TFJob deletes its pods. */
+    public void delete(String name) {
+        ReplicaProcesses cluster = clusters.get(name);
+        if (cluster != null) {
+            cluster.stop();
+        }
+    }
+
+    private void runCluster(GenericKubernetesResource job, Map<String, Integer> counts) {
+        String name = job.getMetadata().getName();
+        ReplicaProcesses cluster = new ReplicaProcesses(replicaMain, counts, type -> environment(job, type),
+                workDir.resolve("jobs").resolve(name));
+        clusters.put(name, cluster);
+        try {
+            cluster.run(Duration.ofSeconds(((Number) runPolicy(job).getOrDefault("activeDeadlineSeconds", 600))
+                    .longValue()));
+        } finally {
+            clusters.remove(name);
+        }
+    }
+
+    /** Replicas by type, in the order the job lists them. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Integer> replicaCounts(GenericKubernetesResource job) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        replicaSpecs(job).forEach((type, spec) -> counts.put(type,
+                ((Number) ((Map<String, Object>) spec).getOrDefault("replicas", 1)).intValue()));
+        return counts;
+    }
+
     private S3Location train(S3Settings s3, TrainingRequest request) {
         new LocalTrainingBackend(workDir.resolve("runs"), s3, LocalTrainingBackend.currentJava(),
                 System.getProperty("java.class.path"), List.of("-Xmx768m", "-XX:+UseSerialGC"),
@@ -126,8 +173,17 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
 
     /** The coordinator container's environment, with values from Secrets looked up as the kubelet does. */
     public Map<String, String> environment(GenericKubernetesResource job) {
+        return environment(container(job));
+    }
+
+    /** The environment of the container of replica type {@code type} ({@code Chief}, {@code Worker}, {@code PS}). */
+    public Map<String, String> environment(GenericKubernetesResource job, String type) {
+        return environment(container(job, type));
+    }
+
+    private Map<String, String> environment(Container container) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (EnvVar var : container(job).getEnv()) {
+        for (EnvVar var : container.getEnv()) {
             env.put(var.getName(), var.getValueFrom() == null ? var.getValue()
                     : secretValue(var.getValueFrom().getSecretKeyRef()));
         }
@@ -135,16 +191,35 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
     }
 
     /** The container the operator runs for the job's Chief (or first replica type). */
-    @SuppressWarnings("unchecked")
     public static Container container(GenericKubernetesResource job) {
         JobKind kind = JobKind.valueOf(job.getKind());
-        Map<String, Object> spec = (Map<String, Object>) job.getAdditionalProperties().get("spec");
-        Map<String, Object> replicas = (Map<String, Object>) spec.get(kind.replicaSpecsKey());
-        Map<String, Object> coordinator = (Map<String, Object>) kind.replicaTypes().stream()
-                .filter(replicas::containsKey).findFirst().map(replicas::get).orElseThrow();
-        PodTemplateSpec template = Serialization.jsonMapper().convertValue(coordinator.get("template"), PodTemplateSpec.class);
+        return container(job, kind.replicaTypes().stream().filter(replicaSpecs(job)::containsKey).findFirst()
+                .orElseThrow());
+    }
+
+    /** The container the operator runs for replica type {@code type}: the one named as the kind's operator expects. */
+    @SuppressWarnings("unchecked")
+    public static Container container(GenericKubernetesResource job, String type) {
+        JobKind kind = JobKind.valueOf(job.getKind());
+        Map<String, Object> replica = (Map<String, Object>) replicaSpecs(job).get(type);
+        PodTemplateSpec template = Serialization.jsonMapper().convertValue(replica.get("template"), PodTemplateSpec.class);
         return template.getSpec().getContainers().stream().filter(c -> kind.containerName().equals(c.getName()))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no container named " + kind.containerName()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> replicaSpecs(GenericKubernetesResource job) {
+        return (Map<String, Object>) spec(job).get(JobKind.valueOf(job.getKind()).replicaSpecsKey());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> runPolicy(GenericKubernetesResource job) {
+        return (Map<String, Object>) spec(job).getOrDefault("runPolicy", Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource job) {
+        return (Map<String, Object>) job.getAdditionalProperties().get("spec");
     }
 
     private String secretValue(SecretKeySelector ref) {

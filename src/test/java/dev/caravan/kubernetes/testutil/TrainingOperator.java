@@ -22,9 +22,11 @@ import dev.caravan.kubernetes.TrainingJobs;
 
 /**
  * Plays the training operator on the mock API server: moves each new job through Created and Running to Succeeded
- * (after {@code train} wrote the model) or to Failed with a message, as the operator's conditions would. A
- * {@code train} that throws fails the job as a Chief that exits non-zero does. Jobs are worked on one at a time, off
- * the watch thread, and the times they were seen and succeeded are kept.
+ * (after {@code train} ran its replicas, the Chief exiting 0) or to Failed with the operator's message ("TFJob
+ * ns/name has failed because 1 Worker replica(s) failed.", training-operator v1.9), followed here by which replica
+ * and why. A {@code train} that throws a {@link ReplicaFailure} fails the job for that replica's type; any other
+ * exception as a Chief that exits non-zero. Deleting a job stops its {@link TrainerPods}. Jobs are worked on one at a
+ * time, off the watch thread, and the times they were seen and succeeded are kept.
  */
 public final class TrainingOperator implements AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class TrainingOperator implements AutoCloseable {
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
     private final Map<String, Instant> succeeded = new ConcurrentHashMap<>();
     private volatile Consumer<GenericKubernetesResource> train = job -> { };
+    private volatile Consumer<String> deleted = name -> { };
     private volatile String failure;
     private volatile boolean finish = true;
 
@@ -52,6 +55,8 @@ public final class TrainingOperator implements AutoCloseable {
                         if (action == Action.ADDED) {
                             created.putIfAbsent(name(job), Instant.now());
                             pods.execute(() -> reconcile(job));
+                        } else if (action == Action.DELETED) {
+                            deleted.accept(name(job));
                         }
                     }
 
@@ -66,6 +71,13 @@ public final class TrainingOperator implements AutoCloseable {
         this.train = train;
         this.failure = null;
         this.finish = true;
+        return this;
+    }
+
+    /** New jobs run every replica in {@code pods}, and end as their Chief or a failed replica decides. */
+    public TrainingOperator succeeding(TrainerPods pods) {
+        succeeding((Consumer<GenericKubernetesResource>) pods);
+        this.deleted = pods::delete;
         return this;
     }
 
@@ -105,9 +117,10 @@ public final class TrainingOperator implements AutoCloseable {
                 train.accept(job);
                 conditions.add(condition("Succeeded", "TFJobSucceeded", "TFJob " + name(job) + " successfully completed."));
                 succeeded.put(name(job), Instant.now());
+            } catch (ReplicaFailure e) {
+                conditions.add(failed(job, e.replicaType(), e.getMessage()));
             } catch (RuntimeException e) {
-                conditions.add(condition("Failed", "TFJobFailed", "TFJob " + name(job)
-                        + " has failed because 1 Chief replica(s) failed: " + e.getMessage()));
+                conditions.add(failed(job, "Chief", e.getMessage()));
             }
         }
         setStatus(job, conditions);
@@ -123,9 +136,18 @@ public final class TrainingOperator implements AutoCloseable {
         return Optional.ofNullable(succeeded.get(name));
     }
 
+    private Map<String, Object> failed(GenericKubernetesResource job, String replicaType, String why) {
+        return condition("Failed", "TFJobFailed", "TFJob " + namespace + "/" + name(job) + " has failed because 1 "
+                + replicaType + " replica(s) failed. " + why);
+    }
+
     private void setStatus(GenericKubernetesResource job, List<Map<String, Object>> conditions) {
         var jobs = client.genericKubernetesResources(TrainingJobs.context(JobKind.TFJob)).inNamespace(namespace);
         GenericKubernetesResource current = jobs.withName(name(job)).get();
+        if (current == null) {
+            // Deleted meanwhile (caravan stop): the operator has nothing left to report on.
+            return;
+        }
         current.getAdditionalProperties().put("status", Map.of("conditions", List.copyOf(conditions)));
         jobs.resource(current).updateStatus();
     }
