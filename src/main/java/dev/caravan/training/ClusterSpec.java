@@ -10,27 +10,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.caravan.definition.ClusterShape;
+
 /**
- * The shape of a run's local training from its parameters {@code workers} (0 to {@value #MAX_WORKERS}, default 0)
- * and {@code ps} (0 to {@value #MAX_PS}; default 1 when there are workers, else 0): no workers and no parameter
- * servers is one trainer process without {@code TF_CONFIG}; anything else is a chief, the workers and the parameter
- * servers, each given the {@code TF_CONFIG} training-operator v1 injects into a TFJob's pods
+ * The shape of a run's local training from its parameters {@code workers} and {@code ps} ({@link ClusterShape}): no
+ * workers and no parameter servers is one trainer process without {@code TF_CONFIG}; anything else is a chief, the
+ * workers and the parameter servers, each given the {@code TF_CONFIG} training-operator v1 injects into a TFJob's pods
  * (kubeflow/training-operator's {@code genTFConfigJSONStr}), on {@code 127.0.0.1}:
  * <pre>{"cluster":{"chief":["127.0.0.1:40001"],"worker":["127.0.0.1:40002"],"ps":["127.0.0.1:40003"]},
  *  "task":{"type":"worker","index":0},"environment":"cloud"}</pre>
  */
 record ClusterSpec(int workers, int ps) {
 
-    static final int MAX_WORKERS = 32;
-    static final int MAX_PS = 8;
 
     private static final String HOST = "127.0.0.1";
 
     /** @throws TrainingException when {@code workers} or {@code ps} is not a whole number in its range */
     static ClusterSpec of(TrainingRequest request) {
-        int workers = count(request, "workers", 0, MAX_WORKERS);
-        int ps = count(request, "ps", workers >= 1 ? 1 : 0, MAX_PS);
-        return new ClusterSpec(workers, ps);
+        try {
+            return ClusterShape.of(request.parameters()).map(shape -> new ClusterSpec(shape.workers(), shape.ps()))
+                    .orElse(new ClusterSpec(0, 0));
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException("run " + request.runName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** One process, no {@code TF_CONFIG}: the trainer as it runs without a cluster. */
@@ -76,23 +78,6 @@ record ClusterSpec(int workers, int ps) {
         Map<Replica, String> configs = new LinkedHashMap<>();
         replicas.forEach(replica -> configs.put(replica, new TfConfig(cluster, replica.type(), replica.index()).toJson()));
         return configs;
-    }
-
-    private static int count(TrainingRequest request, String parameter, int absent, int max) {
-        String value = request.parameters().get(parameter);
-        if (value == null || value.isBlank()) {
-            return absent;
-        }
-        try {
-            int count = Integer.parseInt(value.strip());
-            if (count >= 0 && count <= max) {
-                return count;
-            }
-        } catch (NumberFormatException e) {
-            // refused below, with the range
-        }
-        throw new TrainingException("parameter " + parameter + " of run " + request.runName() + " is '" + value
-                + "'; give a whole number from 0 to " + max + " (-p " + parameter + "=2)");
     }
 
     private static void close(ServerSocket socket) {

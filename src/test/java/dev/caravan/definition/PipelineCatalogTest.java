@@ -118,6 +118,9 @@ class PipelineCatalogTest {
         assertThat(ClusterShape.of(Map.of("workers", "0"))).hasValueSatisfying(s -> assertThat(s.singleProcess()).isTrue());
         assertThat(ClusterShape.of(Map.of("ps", "2"))).contains(new ClusterShape(0, 2));
         assertThat(ClusterShape.of(Map.of("workers", "2", "ps", "0"))).contains(new ClusterShape(2, 0));
+        assertThatThrownBy(() -> mnist.parameters(Map.of("workers", "2", "ps", "0")))
+                .hasMessageStartingWith("parameter ps=0 with workers=2: the built-in trainers do parameter-server"
+                        + " training");
     }
 
     @Test

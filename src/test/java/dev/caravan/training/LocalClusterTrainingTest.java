@@ -258,7 +258,7 @@ class LocalClusterTrainingTest {
 
         assertThatThrownBy(() -> backend(Duration.ofSeconds(30)).train(request, progress::add))
                 .isInstanceOf(TrainingException.class)
-                .hasMessage("parameter workers of run cluster-bad is '33'; give a whole number from 0 to 32 (-p workers=2)");
+                .hasMessage("run cluster-bad: parameter workers=33 is out of range; give a whole number from 0 to 32");
     }
 
     private static LocalTrainingBackend backend(Duration replicaGrace) {
