@@ -3,6 +3,7 @@ package dev.caravan.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,12 +47,12 @@ import dev.caravan.pipeline.StepView;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.serving.LocalServingBackend;
 import dev.caravan.serving.ModelServerSettings;
+import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.EmbeddedS3;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
-import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * The {@code retrain} job in the {@code kubernetes} profile, end to end on the mock API server: a test operator runs
@@ -223,6 +224,36 @@ class KubernetesRetrainTest {
                 .getJobInstance("retrain", RetrainLauncher.parameters("mnist", snapshot, settings));
         assertThat(caravan.bean(JobExplorer.class).getJobExecutions(instance))
                 .extracting(e -> e.getStatus().name()).containsExactlyInAnyOrder("FAILED", "COMPLETED");
+        assertThat(servingVersion()).isEqualTo(Long.toString(run.modelVersion()));
+    }
+
+    @Test
+    @Order(6)
+    void aDistributedRunTrainsEveryReplicaOfItsTfJobAndExportsOnce() throws Exception {
+        Run run = launch(Map.of("workers", "2", "ps", "1", "trainSteps", "100", "batchSize", "50"));
+
+        assertThat(run.outcome()).as(run.message()).isEqualTo("PROMOTED");
+        GenericKubernetesResource job = onlyJob(run.name());
+        assertThat(TrainerPods.replicaCounts(job)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("Chief", 1, "Worker", 2, "PS", 1));
+        Path logs = home.resolve("trainer-pods").resolve("jobs").resolve(run.name());
+        List<String> checksums = new java.util.ArrayList<>();
+        for (String replica : List.of("chief", "worker-0", "worker-1")) {
+            String log = Files.readString(logs.resolve(replica + ".log"));
+            assertThat(log).as(replica).contains(replica + " ran 100 steps");
+            java.util.regex.Matcher checksum = java.util.regex.Pattern
+                    .compile(replica + " global step 100, weights checksum (\\w+)").matcher(log);
+            assertThat(checksum.find()).as(log).isTrue();
+            checksums.add(checksum.group(1));
+        }
+        assertThat(checksums).containsOnly(checksums.get(0));
+        S3Location modelDir = S3Location.parse("s3://tfmnist/training/" + run.name() + "/");
+        List<String> written = store.list(modelDir).stream().map(o -> o.key().substring(modelDir.key().length())).toList();
+        assertThat(written).contains("checkpoint", "metrics.json")
+                .anyMatch(key -> key.startsWith("chief/events.out.tfevents."))
+                .anyMatch(key -> key.startsWith("worker-0/events.out.tfevents."))
+                .anyMatch(key -> key.startsWith("worker-1/events.out.tfevents."))
+                .noneMatch(key -> key.startsWith("events.out") || key.startsWith("ps-"));
         assertThat(servingVersion()).isEqualTo(Long.toString(run.modelVersion()));
     }
 
