@@ -70,7 +70,7 @@ public final class DistributedBench {
         out("  model of %s on N machines, synchronous, %.0f Gbit/s links: compute %.1f ms/step, %s of weights",
                 model, gbits, compute * 1e3, mb(weightBytes));
         out("    %-4s %-4s %12s %12s %12s", "N", "ps", "transfer ms", "examples/s", "speed-up");
-        for (int n : new int[] {1, 2, 4, 8, 16}) {
+        for (int n : new int[] {1, 2, 3, 4, 8, 16}) {
             for (int ps : n > 4 ? new int[] {1, n / 4} : new int[] {1}) {
                 double perLink = Math.max(weightBytes, (double) n * weightBytes / ps) / bytesPerSecond;
                 double step = compute + 2 * perLink + 0.0002;

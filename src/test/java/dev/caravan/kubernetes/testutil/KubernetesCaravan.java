@@ -46,8 +46,10 @@ public final class KubernetesCaravan implements AutoCloseable {
                 "--caravan.kubernetes.namespace=" + KubernetesFixtures.NAMESPACE,
                 "--caravan.kubernetes.s3.endpoint=", "--caravan.kubernetes.api.backoff=20ms",
                 "--caravan.kubernetes.serving.ready-timeout=30s",
-                "--caravan.kubernetes.leader.pod-name=" + POD, "--caravan.kubernetes.leader.lease-duration=1s",
-                "--caravan.kubernetes.leader.renew-deadline=800ms", "--caravan.kubernetes.leader.retry-period=200ms",
+                // One process per run unless a test asks for a cluster: the mock cluster's pods share two cores.
+                "--caravan.kubernetes.training.workers=0", "--caravan.kubernetes.training.ps=0",
+                "--caravan.kubernetes.leader.pod-name=" + POD, "--caravan.kubernetes.leader.lease-duration=4s",
+                "--caravan.kubernetes.leader.renew-deadline=3s", "--caravan.kubernetes.leader.retry-period=200ms",
                 "--logging.file.name=" + home.resolve("logs/caravan.log")));
         args.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class)
