@@ -8,8 +8,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * What decides whether a pipeline's trainer can run on the kubernetes runtime: the training job's {@code kind}
- * ({@code caravan.kubernetes.training.kind}), the GPUs each replica asks for ({@code ...gpu}) and the images a
- * built-in trainer runs in ({@code ...image} on CPUs, {@code ...gpu-image} with GPUs).
+ * ({@code caravan.kubernetes.training.kind}), the GPUs each replica asks for ({@code ...gpu}), the images a
+ * built-in trainer runs in ({@code ...image} on CPUs, {@code ...gpu-image} with GPUs) and the default replicas
+ * ({@code ...workers}, {@code ...ps}).
  *
  * <p>The built-in trainer speaks TensorFlow's {@code TF_CONFIG}, which the training operator gives only a TFJob's
  * replicas. A PyTorchJob's replicas get {@code MASTER_ADDR}, {@code MASTER_PORT}, {@code WORLD_SIZE} and
@@ -18,7 +19,7 @@ import org.springframework.core.env.Environment;
  * ({@code tensorflow-core-native}, classifier {@code linux-x86_64}) links no CUDA, so GPUs need the image built with
  * the {@code linux-x86_64-gpu} classifier ({@code ./mvnw -Pgpu}).
  */
-public record KubernetesTrainer(String kind, int gpu, String image, String gpuImage) {
+public record KubernetesTrainer(String kind, int gpu, String image, String gpuImage, int workers, int ps) {
 
     static final String PREFIX = "caravan.kubernetes.training.";
 
@@ -28,7 +29,8 @@ public record KubernetesTrainer(String kind, int gpu, String image, String gpuIm
         String image = binder.bind(PREFIX + "image", String.class).orElse("");
         return new KubernetesTrainer(binder.bind(PREFIX + "kind", String.class).orElse("TFJob"),
                 binder.bind(PREFIX + "gpu", Integer.class).orElse(0), image,
-                binder.bind(PREFIX + "gpu-image", String.class).orElse(""));
+                binder.bind(PREFIX + "gpu-image", String.class).orElse(""),
+                binder.bind(PREFIX + "workers", Integer.class).orElse(0), binder.bind(PREFIX + "ps", Integer.class).orElse(0));
     }
 
     /** The image a built-in trainer's pods run: the GPU variant when they ask for GPUs. */
@@ -52,6 +54,11 @@ public record KubernetesTrainer(String kind, int gpu, String image, String gpuIm
                     + " an MPIJob's Launcher must start the ranks on its Workers with mpirun, and the built-in trainer "
                     + trainer.builtin() + " does not (it speaks TF_CONFIG, and would train alone in the Launcher); use"
                     + " kind TFJob, or give the pipeline a trainer.command that calls mpirun");
+        }
+        if ("TFJob".equals(kind) && workers > 0 && ps == 0) {
+            refusals.add(PREFIX + "workers=" + workers + " with " + PREFIX + "ps=0: the built-in trainer "
+                    + trainer.builtin() + " does parameter-server training, where the weights live on the PS; set "
+                    + PREFIX + "ps=1 or more, or workers=0 for one process");
         }
         if (gpu > 0 && (gpuImage == null || gpuImage.isBlank() || gpuImage.equals(image))) {
             refusals.add(PREFIX + "gpu=" + gpu + " asks for GPUs, but the built-in trainer would run in the CPU image "

@@ -119,12 +119,6 @@ public record PipelineDefinition(String name, String model, Source source, Train
     public Map<String, String> parameters(Map<String, String> overrides) {
         Map<String, String> effective = new TreeMap<>(trainer.parameters());
         effective.putAll(checked(overrides));
-        ClusterShape.of(effective).filter(shape -> trainer.isBuiltin() && shape.workers() > 0 && shape.ps() == 0)
-                .ifPresent(shape -> {
-                    throw new IllegalArgumentException("parameter ps=0 with workers=" + shape.workers() + ": the built-in"
-                            + " trainers do parameter-server training, where the weights live on the ps; give ps=1 or"
-                            + " more, or leave ps out for one");
-                });
         return effective;
     }
 
@@ -171,6 +165,14 @@ public record PipelineDefinition(String name, String model, Source source, Train
             }
             givenAs.put(canonical, name);
         });
+        Map<String, String> effective = new TreeMap<>(trainer.parameters());
+        effective.putAll(checked);
+        ClusterShape.of(effective).filter(shape -> trainer.isBuiltin() && shape.workers() > 0 && shape.ps() == 0)
+                .ifPresent(shape -> {
+                    throw new IllegalArgumentException("parameter ps=0 with workers=" + shape.workers() + ": the built-in"
+                            + " trainers do parameter-server training, where the weights live on the ps; give ps=1 or"
+                            + " more, or leave ps out for one");
+                });
         return checked;
     }
 

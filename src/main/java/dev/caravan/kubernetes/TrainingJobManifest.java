@@ -101,7 +101,8 @@ public final class TrainingJobManifest {
     }
 
     private static KubernetesTrainer trainerRules(KubernetesSettings.Training training) {
-        return new KubernetesTrainer(training.kind().name(), training.gpu(), training.image(), training.gpuImage());
+        return new KubernetesTrainer(training.kind().name(), training.gpu(), training.image(), training.gpuImage(),
+                training.workers(), training.ps());
     }
 
     private static void checked(TrainingRequest request, KubernetesSettings.Training training) {

@@ -10,8 +10,8 @@ import dev.caravan.training.TrainingRequest;
 /**
  * How many replicas of each type a run's training job has, and how the operator treats a replica that fails. A TFJob
  * takes its shape from the run's {@code workers} and {@code ps} parameters when it gives either (always with one
- * Chief), else from {@code caravan.kubernetes.training.{chief,workers,ps}}; a PyTorchJob or MPIJob from the
- * settings. Rules from the training-operator v1.9 TFJob CRD and what the built-in trainer does in each role.
+ * Chief), else, for a built-in trainer, from {@code caravan.kubernetes.training.{chief,workers,ps}}, and for a trainer
+ * of the user's, one Chief alone; a PyTorchJob or MPIJob from the settings. Rules from the training-operator v1.9 TFJob CRD and what the built-in trainer does in each role.
  *
  * @param counts replicas by type (Chief, Worker, PS; Master; Launcher), in the kind's order, types with none left out
  */
@@ -24,7 +24,10 @@ record TrainingReplicas(JobKind kind, Map<String, Integer> counts) {
         int workers = training.workers();
         int ps = training.ps();
         if (kind == JobKind.TFJob) {
-            ClusterShape shape = ClusterShape.of(request.parameters()).orElse(null);
+            // The settings' cluster is the built-in trainer's default: a trainer of the user's that ignored TF_CONFIG
+            // would train once per replica, all writing the same export. It gets a cluster only when it asks for one.
+            ClusterShape shape = ClusterShape.of(request.parameters())
+                    .orElse(request.trainer().isBuiltin() ? null : new ClusterShape(0, 0));
             if (shape != null) {
                 chief = 1;
                 workers = shape.workers();

@@ -53,8 +53,11 @@ class ValidateDataTasklet implements Tasklet {
         if (!e.source().startsWith(frozen)) {
             return e;
         }
-        String uploaded = pipeline.dataLocation().asPrefix().uri() + e.source().substring(frozen.length());
-        return new DataValidationException(uploaded, e.getMessage().substring(e.source().length() + 2)
+        String upload = pipeline.dataLocation().asPrefix().uri();
+        String uploaded = upload + e.source().substring(frozen.length());
+        // What to do names where to upload, never the snapshot, which is never written again.
+        String problem = e.getMessage().substring(e.source().length() + 2).replace(frozen, upload);
+        return new DataValidationException(uploaded, problem
                 + " (as it was when the run was triggered, frozen in " + frozen + ")");
     }
 }

@@ -9,6 +9,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -31,6 +32,9 @@ import org.tensorflow.proto.ServerDef;
  * TensorFlow's C API cannot stop a server: it lives as long as the process.
  */
 final class ClusterServer {
+
+    /** The longest any one operation may block, a step waiting for a slow replica included. */
+    static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(15);
 
     private final TfConfig config;
     private final String target;
@@ -62,12 +66,16 @@ final class ClusterServer {
 
     /**
      * A session on the cluster for {@code graph}, seeing only the parameter servers and this task (so it never waits
-     * for another worker), with {@code threads} for TensorFlow's intra- and inter-op pools (0: TensorFlow's choice).
+     * for another worker), with {@code threads} for TensorFlow's intra- and inter-op pools (0: TensorFlow's choice);
+     * an operation that blocks longer than {@link #OPERATION_TIMEOUT} fails with TensorFlow's DEADLINE_EXCEEDED.
      */
     Session session(Graph graph, int threads) {
         ConfigProto.Builder config = ConfigProto.newBuilder()
                 .addDeviceFilters("/job:" + TfConfig.PS)
-                .addDeviceFilters("/job:" + config().type() + "/task:" + config().index());
+                .addDeviceFilters("/job:" + config().type() + "/task:" + config().index())
+                // A synchronous step blocks until every task has pushed its gradient: bounded, so that a replica that
+                // died fails the others instead of holding them (and their pods) until the job's deadline.
+                .setOperationTimeoutInMs(OPERATION_TIMEOUT.toMillis());
         if (threads > 0) {
             config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
         }

@@ -3,6 +3,7 @@ package dev.caravan.training;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,9 @@ import java.util.function.Function;
  * </ul>
  */
 final class LocalCluster {
+
+    /** Exit codes above this are 128 + the signal that killed the process. */
+    private static final int SIGNAL_EXIT = 128;
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -148,8 +152,14 @@ final class LocalCluster {
         });
     }
 
-    /** Records the replicas that ended since the last look; one that failed fails the run, the chief first. */
+    /**
+     * Records the replicas that ended since the last look; one that failed fails the run. Of several that failed
+     * together, the cause is named: a replica that failed takes the chief down within milliseconds (a killed ps leaves
+     * it without its variables), so a worker or ps comes before the chief, and one killed by a signal before one that
+     * exited on its own.
+     */
     private void checkEnded() throws InterruptedException {
+        List<Map.Entry<Replica, Integer>> failed = new ArrayList<>();
         for (Map.Entry<Replica, TrainerProcess> entry : processes.entrySet()) {
             Replica replica = entry.getKey();
             if (ended.containsKey(replica) || entry.getValue().isAlive()) {
@@ -158,14 +168,21 @@ final class LocalCluster {
             OptionalInt code = entry.getValue().exitCode();
             ended.put(replica, code);
             if (code.isPresent() && code.getAsInt() != 0) {
-                logs.get(replica).readNewLines(line -> { });
-                List<Long> killed = killAll();
-                run.appendToLog(String.format("%n=== %s replica %s of run %s ended with exit code %d: killed the other"
-                        + " replicas and what they started (pids %s)%n", Instant.now(), replica, runName,
-                        code.getAsInt(), killed));
-                throw TrainerFailure.replicaExited(runName, replica, code.getAsInt(), logs.get(replica), killed);
+                failed.add(Map.entry(replica, code.getAsInt()));
             }
         }
+        if (failed.isEmpty()) {
+            return;
+        }
+        failed.sort(Comparator.comparing((Map.Entry<Replica, Integer> f) -> f.getKey().isChief())
+                .thenComparing(f -> f.getValue() <= SIGNAL_EXIT));
+        Replica replica = failed.get(0).getKey();
+        int code = failed.get(0).getValue();
+        logs.get(replica).readNewLines(line -> { });
+        List<Long> killed = killAll();
+        run.appendToLog(String.format("%n=== %s replica %s of run %s ended with exit code %d: killed the other"
+                + " replicas and what they started (pids %s)%n", Instant.now(), replica, runName, code, killed));
+        throw TrainerFailure.replicaExited(runName, replica, code, logs.get(replica), killed);
     }
 
     private List<Replica> running() {

@@ -15,8 +15,9 @@ import org.tensorflow.types.TInt64;
 
 /**
  * A {@code ps} replica: its server holds the shared variables the gradient tasks place on it. TensorFlow's C API
- * cannot stop a server, so the process ends itself once the chief has set {@code chief_done} (after it saved the
- * checkpoint, when no task needs the variables any more).
+ * cannot stop a server, so the process ends itself once the chief has set its {@code chief_done_<i>} (after it saved
+ * the checkpoint, when no task needs the variables any more). The flag lives on this server itself, so a server never
+ * depends on another still being there to learn it may go.
  */
 final class ParameterServer {
 
@@ -30,10 +31,11 @@ final class ParameterServer {
         TfConfig config = server.config();
         context.log("%s serves the shared variables at %s", config.replicaName(), server.target());
         try (Graph graph = new Graph()) {
-            Ops ps0 = Ops.create(graph).withDevice(SharedVariables.device(TfConfig.PS, 0));
-            Variable<TInt64> chiefDone = ps0.withName("chief_done").variable(Shape.scalar(), TInt64.class,
-                    Variable.sharedName("chief_done"));
-            IsVariableInitialized initialised = ps0.isVariableInitialized(chiefDone);
+            Ops self = Ops.create(graph).withDevice(SharedVariables.device(TfConfig.PS, config.index()));
+            String name = SharedVariables.chiefDoneName(config.index());
+            Variable<TInt64> chiefDone = self.withName(name).variable(Shape.scalar(), TInt64.class,
+                    Variable.sharedName(name));
+            IsVariableInitialized initialised = self.isVariableInitialized(chiefDone);
             try (Session session = server.session(graph, 1)) {
                 while (!done(session, initialised, chiefDone)) {
                     sleep();
@@ -54,7 +56,7 @@ final class ParameterServer {
                 return ((TInt64) result.get(0)).getLong() >= 1;
             }
         } catch (TensorFlowException e) {
-            // ps:0 not listening yet (another ps asks it): the cluster is still starting.
+            // The session's first contact with this task's own server can still fail while it starts.
             return false;
         }
     }

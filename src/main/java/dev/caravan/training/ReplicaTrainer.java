@@ -42,8 +42,6 @@ final class ReplicaTrainer {
         String replica = config.replicaName();
         MnistDataset trainSet = context.load(MnistSplit.TRAIN);
         MnistDataset testSet = chief ? context.load(MnistSplit.TEST) : null;
-        int steps = settings.trainSteps();
-        Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
         try (ReplicatedTrainingGraph graph = new ReplicatedTrainingGraph(settings.model(), settings.learningRate(),
                 MnistTrainer.SEED, server); EventWriter events = new EventWriter(modelDir.resolve(replica))) {
             graph.initialise(chief, PATIENCE);
@@ -54,7 +52,9 @@ final class ReplicaTrainer {
                     MnistTrainer.SEED + config.gradientTaskOrdinal()));
             context.log("%s ran %d steps in %.1f s", replica, ran, (System.nanoTime() - started) / 1e9);
             graph.stopAndAwaitOthers(config.gradientTasks(), PATIENCE);
-            context.log("%s global step %d, weights checksum %s", replica, graph.globalStep(), graph.weightsChecksum());
+            // Asynchronous steps may end a little past trainSteps: the tasks stop only once they see it reached.
+            long steps = graph.globalStep();
+            context.log("%s global step %d, weights checksum %s", replica, steps, graph.weightsChecksum());
             if (!chief) {
                 events.flush();
                 context.uploadModelDir(modelDir);
@@ -67,12 +67,13 @@ final class ReplicaTrainer {
             events.scalar("test_loss", steps, test.loss());
             context.log("test accuracy %.4f, test loss %.4f on %d images", test.accuracy(), test.loss(),
                     testSet.count());
+            Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
             graph.save(checkpoint);
             graph.releaseParameterServers();
             events.flush();
             context.keepCheckpoint(modelDir, checkpoint, test);
+            return Optional.of(checkpoint);
         }
-        return Optional.of(checkpoint);
     }
 
     /** Steps until the global step is reached; reports on each crossing of a report mark. The steps this task ran. */

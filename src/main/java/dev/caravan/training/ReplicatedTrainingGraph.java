@@ -60,7 +60,7 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
     private final Operand<TInt64> token;
     private final Operand<TInt64> stop;
     private final Operand<TInt64> finish;
-    private final Operand<TInt64> chiefDone;
+    private final List<Op> chiefDone;
 
     ReplicatedTrainingGraph(DigitModel model, float learningRate, long seed, ClusterServer server) {
         TfConfig config = server.config();
@@ -93,7 +93,7 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
                 .get(0).expect(TInt64.class);
         stop = shared.increment(shared.stopped);
         finish = shared.increment(shared.finished);
-        chiefDone = ps0.assign(shared.chiefDone, ps0.constant(1L));
+        chiefDone = shared.chiefDone.stream().map(flag -> (Op) tf.assign(flag, tf.constant(1L))).toList();
         session = server.session(graph, 0);
     }
 
@@ -159,7 +159,9 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
 
     /** The chief: tells the parameter servers they may exit. */
     void releaseParameterServers() {
-        session.runner().addTarget(chiefDone).run().close();
+        Session.Runner runner = session.runner();
+        chiefDone.forEach(runner::addTarget);
+        runner.run().close();
     }
 
     /** CRC-32 of every weight's float32 values in order, in hex: equal on every task that sees the same weights. */

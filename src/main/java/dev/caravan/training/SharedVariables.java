@@ -24,8 +24,9 @@ import dev.caravan.training.DigitModel.Weight;
 
 /**
  * The state a parameter-server cluster shares, on the parameter servers under shared names: the model's weights
- * (round-robin over the servers) with their Adam slots beside them, and on {@code ps:0} Adam's beta powers, the global
- * step and the counters by which the tasks agree how training ends. Only the chief runs the initialisers.
+ * (round-robin over the servers) with their Adam slots beside them, on {@code ps:0} Adam's beta powers, the global
+ * step and the counters by which the tasks agree how training ends, and on each server the flag that lets it go.
+ * Only the chief runs the initialisers.
  */
 final class SharedVariables {
 
@@ -48,8 +49,8 @@ final class SharedVariables {
     final Variable<TInt64> stopped;
     /** Workers done with everything, their events uploaded. */
     final Variable<TInt64> finished;
-    /** 1 once the chief no longer needs the parameter servers. */
-    final Variable<TInt64> chiefDone;
+    /** 1 once the chief no longer needs the parameter servers: one on each, which it reads on itself. */
+    final List<Variable<TInt64>> chiefDone = new ArrayList<>();
 
     /** @param task ops placed on this task, where the initial values are drawn */
     SharedVariables(Ops tf, Ops task, DigitModel model, long seed, int parameterServers) {
@@ -73,7 +74,15 @@ final class SharedVariables {
         globalStep = shared(ps0, "global_step", Shape.scalar(), TInt64.class, ps0.constant(0L));
         stopped = shared(ps0, "tasks_stopped", Shape.scalar(), TInt64.class, ps0.constant(0L));
         finished = shared(ps0, "workers_finished", Shape.scalar(), TInt64.class, ps0.constant(0L));
-        chiefDone = shared(ps0, "chief_done", Shape.scalar(), TInt64.class, ps0.constant(0L));
+        for (int server = 0; server < parameterServers; server++) {
+            Ops ps = onServer(server);
+            chiefDone.add(shared(ps, chiefDoneName(server), Shape.scalar(), TInt64.class, ps.constant(0L)));
+        }
+    }
+
+    /** The flag on parameter server {@code task} that says the chief is done with it. */
+    static String chiefDoneName(int task) {
+        return "chief_done_" + task;
     }
 
     static DeviceSpec device(String job, int task) {

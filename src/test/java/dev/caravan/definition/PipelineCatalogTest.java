@@ -121,6 +121,8 @@ class PipelineCatalogTest {
         assertThatThrownBy(() -> mnist.parameters(Map.of("workers", "2", "ps", "0")))
                 .hasMessageStartingWith("parameter ps=0 with workers=2: the built-in trainers do parameter-server"
                         + " training");
+        assertThatThrownBy(() -> mnist.overrides(Map.of("workers", "2", "ps", "0")))
+                .as("refused when the run is asked for, not when it starts").hasMessageStartingWith("parameter ps=0");
     }
 
     @Test

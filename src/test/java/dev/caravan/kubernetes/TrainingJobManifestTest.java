@@ -108,6 +108,20 @@ class TrainingJobManifestTest {
                 .hasMessageContaining("the built-in trainer needs a Chief").hasMessageContaining("chief=1");
         assertThatThrownBy(() -> manifest.build(KubernetesFixtures.request("mnist-1", Map.of("workers", "40"))))
                 .hasMessageContaining("parameter workers=40 is out of range; give a whole number from 0 to 32");
+        assertThatThrownBy(() -> new TrainingJobManifest(KubernetesFixtures.settings(KubernetesFixtures.training(
+                JobKind.TFJob, 1, 3, 0)), KubernetesFixtures.s3()).build(KubernetesFixtures.request("mnist-1")))
+                .hasMessageContaining("caravan.kubernetes.training.workers=3 with caravan.kubernetes.training.ps=0: the"
+                        + " built-in trainer mnist-cnn does parameter-server training");
+    }
+
+    @Test
+    void aPipelinesOwnTrainerGetsTheSettingsClusterOnlyWhenItsParametersAskForOne() {
+        var settings = KubernetesFixtures.settings(KubernetesFixtures.training(JobKind.TFJob, 1, 3, 1));
+        Map<String, Object> replicas = map(spec(new TrainingJobManifest(settings, KubernetesFixtures.s3())
+                .build(KubernetesFixtures.commandRequest("mnist-0123456789", "registry.example.com/t:1")))
+                .get("tfReplicaSpecs"));
+
+        assertThat(replicas).containsOnlyKeys("Chief");
     }
 
     @Test
