@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -103,19 +105,22 @@ class DistributedTrainerTest {
         assertThat(testAccuracy("async")).isCloseTo(testAccuracy("async-single"), within(0.05));
     }
 
-    @Test
-    void aWorkerKilledMidTrainingFailsTheRunNamingItAndNothingIsLeft() throws Exception {
+    /** A killed ps takes the chief and the workers down with it at once: the run still names the ps. */
+    @ParameterizedTest
+    @ValueSource(strings = {"worker-1", "ps-0"})
+    void aReplicaKilledMidTrainingFailsTheRunNamingItAndNothingIsLeft(String victim) throws Exception {
+        String name = "killed-" + victim;
         Future<TrainingResult> run = training.submit(() -> backend.train(
-                request("killed", 100_000, BATCH, Map.of("workers", "2")), progress -> { }));
-        await().atMost(Duration.ofMinutes(2)).until(() -> log("killed", "worker-1").contains("CARAVAN_PROGRESS"));
+                request(name, 100_000, BATCH, Map.of("workers", "2")), progress -> { }));
+        await().atMost(Duration.ofMinutes(2)).until(() -> log(name, "worker-1").contains("CARAVAN_PROGRESS"));
 
-        ProcessHandle.of(pid("killed", "worker-1")).orElseThrow().destroyForcibly();
+        ProcessHandle.of(pid(name, victim)).orElseThrow().destroyForcibly();
 
         Throwable failure = catchThrowable(run::get);
         assertThat(failure).hasRootCauseInstanceOf(TrainingException.class).rootCause()
-                .hasMessageContaining("replica worker-1 of run killed").hasMessageContaining("signal 9");
-        assertThat(RunProcesses.alive(runDir("killed"))).as("replicas left running").isEmpty();
-        assertThat(s3.store().exists(S3Location.parse("s3://tfmnist/models/killed/1/saved_model.pb"))).isFalse();
+                .hasMessageContaining("replica " + victim + " of run " + name).hasMessageContaining("signal 9");
+        assertThat(RunProcesses.alive(runDir(name))).as("replicas left running").isEmpty();
+        assertThat(s3.store().exists(S3Location.parse("s3://tfmnist/models/" + name + "/1/saved_model.pb"))).isFalse();
     }
 
     @Test
