@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Drops MNIST into the embedded bucket and shows Caravan retrain, serve and answer.",
         footer = {"", "Examples:", "  ./caravan demo", "  ./caravan demo --serve          keep serving after the run",
-                "  ./caravan demo --caravan.training.steps=2000"})
+                "  ./caravan demo --caravan.pipelines.mnist.trainer.parameters.trainSteps=2000"})
 class DemoCommand implements Callable<Integer> {
 
     /** The pipeline the demo drops its data into: config/pipelines/mnist.yaml. */

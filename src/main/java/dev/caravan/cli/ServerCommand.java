@@ -18,7 +18,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Runs Caravan: embedded S3, trigger routes, the retrain job, the model server and the HTTP API.",
         footer = {"", "Any Spring property can follow, for example:",
-                "  ./caravan server --caravan.training.steps=2000 --spring.profiles.active=dev"})
+                "  ./caravan server --caravan.pipelines.mnist.trainer.parameters.trainSteps=2000 --spring.profiles.active=dev"})
 class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--profile", description = "Runtime profile: local (default) or kubernetes.", defaultValue = "local")
