@@ -1,5 +1,8 @@
 package dev.caravan.api;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +12,8 @@ import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -114,29 +119,82 @@ class RunController {
         return operations.stop(name, "a request through the API");
     }
 
+    /**
+     * One point of a run's curves: the step, the total steps its trainer reported (null when it reported none, as a
+     * command trainer may not), and the loss and accuracy on the step's batch.
+     */
+    record Scalar(int step, Integer totalSteps, double loss, double accuracy) {
+
+        static Scalar of(TrainingProgress progress) {
+            return new Scalar(progress.step(), progress.totalSteps() > 0 ? progress.totalSteps() : null,
+                    progress.loss(), progress.accuracy());
+        }
+    }
+
     @GetMapping("/{name}/scalars")
-    List<TrainingProgress> scalars(@PathVariable String name) {
+    List<Scalar> scalars(@PathVariable String name) {
         get(name);
-        return runs.scalars(name);
+        return runs.scalars(name).stream().map(Scalar::of).toList();
     }
 
     /**
      * The trainer's log of the run, from whichever runtime trained it; with {@code follow}, streamed as it grows until
      * the run ends; with {@code replica} ({@code worker-1}, {@code ps-0}), that replica's of a distributed training
-     * instead of the chief's. A log that cannot be had (a pod cleaned up, no such replica) is answered with the reason
-     * as the text.
+     * instead of the chief's. A log that cannot be had (a pod cleaned up, no such replica) is not found: 404 with the
+     * reason, as long as none of the log was sent; once some was, the reason ends the text.
      */
     @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
     StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow,
             @RequestParam(required = false) String replica) {
         get(name);
         return out -> {
+            WrittenTo log = new WrittenTo(out);
             try {
-                training.copyLog(name, replica, out,
+                training.copyLog(name, replica, log,
                         follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
             } catch (TrainingException e) {
-                out.write(("no trainer log: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+                if (!log.written) {
+                    throw new LogNotFoundException(e.getMessage());
+                }
+                out.write(("\nthe trainer log broke off: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
             }
         };
+    }
+
+    @ExceptionHandler(LogNotFoundException.class)
+    ProblemDetail logNotFound(LogNotFoundException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Not found");
+        return problem;
+    }
+
+    /** A run's log, or its replica's, that the runtime cannot give; its message says why. */
+    static class LogNotFoundException extends RuntimeException {
+
+        LogNotFoundException(String message) {
+            super(message);
+        }
+    }
+
+    /** A stream that tells whether anything reached it, so a failure before the first byte can still be a 404. */
+    private static final class WrittenTo extends FilterOutputStream {
+
+        private volatile boolean written;
+
+        WrittenTo(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            written = true;
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written |= len > 0;
+            out.write(b, off, len);
+        }
     }
 }

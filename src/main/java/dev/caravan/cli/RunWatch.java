@@ -57,8 +57,9 @@ class RunWatch {
         JsonNode last = scalars.get(scalars.size() - 1);
         int step = last.path("step").asInt();
         if (step != lastStep) {
-            progress.show(new TrainingProgress(step, last.path("totalSteps").asInt(step), last.path("loss").asDouble(),
-                    last.path("accuracy").asDouble()));
+            // A total the trainer did not report is null (0 from an older Caravan): unknown, never this step.
+            progress.show(new TrainingProgress(step, Math.max(0, last.path("totalSteps").asInt(0)),
+                    last.path("loss").asDouble(), last.path("accuracy").asDouble()));
         }
         return step;
     }

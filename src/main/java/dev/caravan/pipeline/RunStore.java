@@ -42,7 +42,7 @@ public class RunStore {
     public RunStore(JdbcTemplate jdbc, Database database) {
         this.jdbc = jdbc;
         this.upsertScalar = database.upsert("caravan_run_scalar", List.of("run_name", "step"),
-                List.of("loss", "accuracy"), List.of());
+                List.of("loss", "accuracy", "total_steps"), List.of());
     }
 
     /** Records a run when its job starts; a restarted run keeps its row and gets the new execution. */
@@ -163,14 +163,20 @@ public class RunStore {
         return jdbc.query(sql.toString(), RunStore::map, args.toArray());
     }
 
+    /** Adds a point to the run's curves, with the total steps the trainer reported, if it reported one. */
     public void addScalar(String name, TrainingProgress progress) {
-        jdbc.update(upsertScalar, name, progress.step(), progress.loss(), progress.accuracy());
+        jdbc.update(upsertScalar, name, progress.step(), progress.loss(), progress.accuracy(),
+                progress.totalSteps() > 0 ? progress.totalSteps() : null);
     }
 
+    /**
+     * The run's curves, by step, each with the total steps its trainer reported; 0 where it reported none, as
+     * {@link TrainingProgress} has it.
+     */
     public List<TrainingProgress> scalars(String name) {
-        return jdbc.query("SELECT step, loss, accuracy FROM caravan_run_scalar WHERE run_name = ? ORDER BY step",
-                (rs, row) -> new TrainingProgress(rs.getInt("step"), 0, rs.getDouble("loss"), rs.getDouble("accuracy")),
-                name);
+        return jdbc.query("SELECT step, total_steps, loss, accuracy FROM caravan_run_scalar WHERE run_name = ? "
+                + "ORDER BY step", (rs, row) -> new TrainingProgress(rs.getInt("step"), rs.getInt("total_steps"),
+                rs.getDouble("loss"), rs.getDouble("accuracy")), name);
     }
 
     private static String write(Map<String, String> settings) {

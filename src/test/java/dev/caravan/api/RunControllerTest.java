@@ -58,6 +58,7 @@ import dev.caravan.pipeline.StepView;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.training.TrainingBackend;
 import dev.caravan.training.TrainingException;
+import dev.caravan.training.TrainingProgress;
 
 /** Runs over HTTP: what reaches the run operations, what comes back, and who may change anything. */
 @WebMvcTest(controllers = RunController.class,
@@ -341,16 +342,63 @@ class RunControllerTest {
     }
 
     @Test
-    void aLogTheRuntimeCannotGiveIsAnsweredWithTheReason() throws Exception {
+    void aLogTheRuntimeCannotGiveIsNotFoundWithTheReason() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
         willThrow(new TrainingException("run " + RUN + " has no trainer pod in namespace caravan"))
                 .given(training).copyLog(eq(RUN), isNull(), any(), any());
+
+        MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs").accept(MediaType.TEXT_PLAIN))
+                .andExpect(request().asyncStarted()).andReturn();
+
+        mvc.perform(asyncDispatch(streaming))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.detail").value("run " + RUN + " has no trainer pod in namespace caravan"));
+    }
+
+    @Test
+    void anUnknownReplicaIsNotFoundAndTheAnswerNamesTheReplicasWithLogs() throws Exception {
+        given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        willThrow(new TrainingException("run " + RUN + " has no log of replica 'worker-5'; its replicas with logs are "
+                + "[chief, worker-0, ps-0]")).given(training).copyLog(eq(RUN), eq("worker-5"), any(), any());
+
+        MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs").param("replica", "worker-5")
+                        .accept(MediaType.TEXT_PLAIN))
+                .andExpect(request().asyncStarted()).andReturn();
+
+        mvc.perform(asyncDispatch(streaming))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.title").value("Not found"))
+                .andExpect(jsonPath("$.detail").value("run " + RUN + " has no log of replica 'worker-5'; its replicas "
+                        + "with logs are [chief, worker-0, ps-0]"));
+    }
+
+    @Test
+    void aLogThatBreaksOffAfterItsFirstLinesEndsWithTheReason() throws Exception {
+        given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        willAnswer(call -> {
+            call.getArgument(2, OutputStream.class).write("step 100: loss 0.31\n".getBytes(StandardCharsets.UTF_8));
+            throw new TrainingException("the pod of run " + RUN + " was deleted");
+        }).given(training).copyLog(eq(RUN), isNull(), any(), any());
 
         MvcResult streaming = mvc.perform(get("/api/runs/" + RUN + "/logs")).andExpect(request().asyncStarted()).andReturn();
 
         mvc.perform(asyncDispatch(streaming))
                 .andExpect(status().isOk())
-                .andExpect(content().string("no trainer log: run " + RUN + " has no trainer pod in namespace caravan\n"));
+                .andExpect(content().string("step 100: loss 0.31\n\nthe trainer log broke off: the pod of run " + RUN
+                        + " was deleted\n"));
+    }
+
+    @Test
+    void theCurvesCarryTheTotalStepsTheTrainerReportedAndNoneWhenItReportedNone() throws Exception {
+        given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.scalars(RUN)).willReturn(List.of(new TrainingProgress(30, 300, 0.9, 0.7),
+                new TrainingProgress(60, 0, 0.5, 0.8)));
+
+        mvc.perform(get("/api/runs/" + RUN + "/scalars"))
+                .andExpect(status().isOk())
+                .andExpect(content().json("""
+                        [{"step": 30, "totalSteps": 300, "loss": 0.9, "accuracy": 0.7},
+                         {"step": 60, "totalSteps": null, "loss": 0.5, "accuracy": 0.8}]""", true));
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
 import dev.caravan.pipeline.Run;
+import dev.caravan.pipeline.RunStore;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.schedule.ScheduleRequest;
@@ -24,6 +25,7 @@ import dev.caravan.testutil.CaravanInstance;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.MnistUploads;
 import dev.caravan.testutil.Postgres;
+import dev.caravan.training.TrainingProgress;
 
 /** Caravan with its state in a real PostgreSQL: the same migrations, runs, registry and schedules as on H2. */
 class PostgresStateTest {
@@ -51,11 +53,13 @@ class PostgresStateTest {
                 // then: the schema is Flyway's, and the run, its curve, its version and the schedule are all there
                 JdbcTemplate jdbc = caravan.bean(JdbcTemplate.class);
                 assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success ORDER BY "
-                        + "installed_rank", String.class)).containsExactly("1", "2", "3", "4");
+                        + "installed_rank", String.class)).containsExactly("1", "2", "3", "4", "5");
                 assertThat(caravan.runs()).extracting(Run::name, Run::outcome).containsExactly(
                         tuple(run.name(), "PROMOTED"));
                 assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM caravan_run_scalar WHERE run_name = ?",
                         Integer.class, run.name())).isPositive();
+                assertThat(caravan.bean(RunStore.class).scalars(run.name())).extracting(TrainingProgress::totalSteps)
+                        .containsOnly(150);
                 assertThat(caravan.bean(ModelRegistry.class).serving("mnist")).map(ModelVersion::runName)
                         .contains(run.name());
                 assertThat(caravan.bean(Schedules.class).get("nightly").cron()).isEqualTo("0 0 2 * * ?");

@@ -137,7 +137,8 @@ class RetrainPipelineTest {
         assertThat(view.steps()).extracting(StepView::name).containsExactly(
                 "prepare", "validateData", "tensorboard", "train", "evaluate", "promote", "smokeTest");
         assertThat(view.smokeReport()).contains("Your model says the above number is... 7!");
-        assertThat(runs.scalars(run.name())).isNotEmpty();
+        assertThat(runs.scalars(run.name())).isNotEmpty()
+                .allSatisfy(point -> assertThat(point.totalSteps()).as("total steps the trainer reported").isEqualTo(150));
         assertThat(store.list(S3Location.parse("s3://tfmnist/training/" + run.name() + "/")))
                 .anyMatch(o -> o.key().contains("events.out.tfevents"));
     }
@@ -221,6 +222,9 @@ class RetrainPipelineTest {
 
         Run resubmitted = runs.list(1).get(0);
         assertThat(watched).contains(resubmitted.name(), "smokeTest", "PROMOTED");
+        if (watched.contains("  train         [")) {
+            assertThat(watched).containsPattern(" \\d+/160  loss").doesNotContainPattern(" \\d+/1  loss");
+        }
         assertThat(resubmitted.snapshot()).isEqualTo(runs.find(first).orElseThrow().snapshot());
         assertThat(queries.get(resubmitted.name()).orElseThrow().parameters())
                 .containsEntry("trainSteps", "160").containsEntry("batchSize", "40");
@@ -258,6 +262,19 @@ class RetrainPipelineTest {
 
         assertThat(cli("logs", "-f", first)).contains("CARAVAN_PROGRESS");
         assertThat(everything.toString()).contains("CARAVAN_PROGRESS").doesNotContain(secret).doesNotContain(token);
+    }
+
+    @Test
+    @Order(9)
+    void theLogOfAReplicaTheRunDidNotHaveIsNotFoundWithTheReplicasItHad() throws Exception {
+        String first = runs.list(100).get(runs.list(100).size() - 1).name();
+
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        api("/api/runs/" + first + "/logs?replica=worker-5")).header("Accept", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
+        assertThat(answer.body()).contains("has no log of replica 'worker-5'", "its replicas with logs are");
     }
 
     @Test
