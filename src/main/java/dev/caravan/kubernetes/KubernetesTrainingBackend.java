@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,6 +52,8 @@ final class KubernetesTrainingBackend implements TrainingBackend {
     // The labels training-operator v1 puts on the pods of a job (common_types.go).
     static final String OPERATOR_LABELS = "training.kubeflow.org/";
     private static final Duration LOG_FOLLOW_POLL = Duration.ofMillis(250);
+    /** How long a failed job may take to go once deleted (its pods are deleted first). */
+    private static final Duration FAILED_JOB_DELETION = Duration.ofMinutes(2);
     // A followed log of a pod that is still starting (pulling its image) begins once it runs, within this wait.
     private static final Duration LOG_FOLLOW_READY_WAIT = Duration.ofMinutes(1);
     // A replica as TF_CONFIG names it, chief or <type>-<index>; a bare type is its index 0.
@@ -186,20 +189,55 @@ final class KubernetesTrainingBackend implements TrainingBackend {
         return api.client().genericKubernetesResources(TrainingJobs.context(kind)).inNamespace(api.namespace());
     }
 
+    /**
+     * Creates the run's job, or adopts the one it created before (a restarted Caravan follows it). A job of this run
+     * that failed is deleted first: a retried run trains again instead of reading the old failure, which the
+     * operator keeps until {@code ttlSecondsAfterFinished}.
+     */
     private void createOrAdopt(GenericKubernetesResource job, String runName) {
         String name = job.getMetadata().getName();
         GenericKubernetesResource existing = api.call("read " + kind + " " + name, () -> jobs().withName(name).get());
+        if (existing != null && ownedBy(existing, runName) && TrainingJobs.outcome(existing)
+                .filter(outcome -> !outcome.succeeded()).isPresent()) {
+            deleteFailed(name);
+            existing = null;
+        }
         if (existing == null) {
             existing = api.call("create " + kind + " " + name, () -> createUnlessPresent(job));
             log.info("Created {} {} in namespace {}", kind, name, api.namespace());
         } else {
             log.info("Adopted {} {} created before by this run", kind, name);
         }
-        String owner = existing.getMetadata().getLabels() == null ? null : existing.getMetadata().getLabels().get(Names.RUN);
-        if (!runName.equals(owner)) {
+        if (!ownedBy(existing, runName)) {
             throw new KubernetesException(kind + " " + name + " exists in namespace " + api.namespace()
                     + " but was not created by Caravan for run " + runName + "; delete it or rename the model");
         }
+    }
+
+    private static boolean ownedBy(GenericKubernetesResource job, String runName) {
+        return job.getMetadata().getLabels() != null && runName.equals(job.getMetadata().getLabels().get(Names.RUN));
+    }
+
+    /** Deletes the failed job {@code name} with its pods, and waits until the API server no longer has it. */
+    private void deleteFailed(String name) {
+        api.run("delete " + kind + " " + name, () -> jobs().withName(name)
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete());
+        Instant deadline = Instant.now().plus(FAILED_JOB_DELETION);
+        while (api.call("read " + kind + " " + name, () -> jobs().withName(name).get()) != null) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new KubernetesException(kind + " " + name + " failed before and is still there "
+                        + FAILED_JOB_DELETION.toSeconds() + " s after Caravan deleted it to train again; check its"
+                        + " finalizers (kubectl get " + kind.plural() + " " + name + " -o yaml), then retry");
+            }
+            try {
+                Thread.sleep(LOG_FOLLOW_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KubernetesException("interrupted while waiting for the failed " + kind + " " + name
+                        + " to be deleted; retry the run");
+            }
+        }
+        log.info("Deleted the failed {} {} to train again", kind, name);
     }
 
     private GenericKubernetesResource createUnlessPresent(GenericKubernetesResource job) {

@@ -92,6 +92,22 @@ class KubernetesTrainingBackendTest {
     }
 
     @Test
+    void aRetriedRunDeletesItsFailedTfJobAndTrainsAgain() {
+        TrainingRequest request = KubernetesFixtures.request("mnist-rrrrrrrrrr");
+        operator.failingWith("TFJob mnist-rrrrrrrrrr has failed because 1 Worker replica(s) failed.");
+        assertThatThrownBy(() -> backend.train(request, progress -> { })).isInstanceOf(TrainingException.class);
+        String failed = jobs().stream().filter(j -> j.getMetadata().getName().equals(request.runName())).findFirst()
+                .orElseThrow().getMetadata().getUid();
+
+        operator.succeeding(job -> store.put(request.exportDir().resolve("saved_model.pb"), new byte[] {1}));
+        TrainingResult retried = backend.train(request, progress -> { });
+
+        assertThat(retried.export()).isEqualTo(request.exportDir());
+        assertThat(jobs()).filteredOn(j -> j.getMetadata().getName().equals(request.runName())).singleElement()
+                .extracting(j -> j.getMetadata().getUid()).isNotEqualTo(failed);
+    }
+
+    @Test
     void aReplicaKilledForItsMemoryIsNamedInTheFailure() {
         client.pods().inNamespace(KubernetesFixtures.NAMESPACE).resource(new PodBuilder()
                 .withNewMetadata().withName("mnist-kkkkkkkkkk-chief-0")
