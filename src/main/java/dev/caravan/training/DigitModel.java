@@ -10,7 +10,9 @@ import java.util.function.Function;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A digit classifier of a built-in trainer: its weights and the class scores they compute. The training graph and
@@ -46,6 +48,36 @@ interface DigitModel {
 
     static List<DigitModel> builtins() {
         return List.of(new CnnModel(), new MlpModel());
+    }
+
+    /**
+     * The mean softmax cross-entropy of {@code logits} {@code [-1, 10]} against integer {@code labels} {@code [-1]},
+     * named {@code loss}. The sparse cross-entropy has no gradient in TensorFlow's C++ API: one-hot labels take the
+     * dense one.
+     */
+    static Operand<TFloat32> loss(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
+        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(CLASSES), tf.constant(1f), tf.constant(0f));
+        return tf.withName("loss").math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(),
+                tf.constant(0));
+    }
+
+    /** The share of {@code labels} whose class has the highest of {@code logits}, 0..1, named {@code accuracy}. */
+    static Operand<TFloat32> accuracy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
+        Operand<TFloat32> correct = tf.dtypes.cast(
+                tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TFloat32.class);
+        return tf.withName("accuracy").math.mean(correct, tf.constant(0));
+    }
+
+    /**
+     * The initial value of the {@code index}-th weight: a He-scaled truncated normal drawn with {@code seed}, or 0.1
+     * for a bias; the same for every process given the same seed.
+     */
+    static Operand<TFloat32> initialValue(Ops tf, Weight weight, int index, long seed) {
+        return weight.isBias()
+                ? tf.fill(tf.constant(weight.shape()), tf.constant(0.1f))
+                : tf.math.mul(tf.random.truncatedNormal(tf.constant(weight.shape()), TFloat32.class,
+                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) index)),
+                        tf.constant((float) Math.sqrt(2.0 / weight.fanIn())));
     }
 
     /** A fully connected layer: {@code input} times {@code kernel} plus {@code bias}. */

@@ -77,13 +77,8 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
         Map<String, Operand<TFloat32>> local = new LinkedHashMap<>();
         shared.weightsByName().forEach((name, weight) -> local.put(name, task.withName(name + "_local").identity(weight)));
         Operand<TFloat32> logits = model.logits(task, images, local);
-        Operand<TFloat32> oneHot = task.oneHot(labels, task.constant(DigitModel.CLASSES), task.constant(1f),
-                task.constant(0f));
-        loss = task.withName("loss").math.mean(task.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(),
-                task.constant(0));
-        Operand<TFloat32> correct = task.dtypes.cast(
-                task.math.equal(task.math.argMax(logits, task.constant(1), TInt32.class), labels), TFloat32.class);
-        accuracy = task.withName("accuracy").math.mean(correct, task.constant(0));
+        loss = DigitModel.loss(task, logits, labels);
+        accuracy = DigitModel.accuracy(task, logits, labels);
         List<Operand<TFloat32>> gradients = new ArrayList<>();
         task.gradients(loss, shared.weights()).dy().forEach(dy -> gradients.add(dy.expect(TFloat32.class)));
         asyncStep = shared.applyAdam(gradients, learningRate);

@@ -13,7 +13,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.op.train.ApplyAdam;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -61,7 +60,7 @@ final class SharedVariables {
             Weight weight = order.get(i);
             Ops ps = onServerOf(i);
             Variable<TFloat32> variable = shared(ps, weight.variableName(), weight.shape(), TFloat32.class,
-                    initialValue(task, weight, i, seed));
+                    DigitModel.initialValue(task, weight, i, seed));
             weights.add(variable);
             weightsByName.put(weight.variableName(), variable);
             Operand<TFloat32> zeros = ps.zeros(ps.constant(weight.shape()), TFloat32.class);
@@ -147,14 +146,5 @@ final class SharedVariables {
         initialisers.add(ps.assign(variable, initial, Assign.useLocking(true)));
         initialised.add(ps.isVariableInitialized(variable));
         return variable;
-    }
-
-    /** The same initial weights as a single process with {@code seed} draws: He-scaled truncated normal, biases 0.1. */
-    private static Operand<TFloat32> initialValue(Ops task, Weight weight, int index, long seed) {
-        return weight.isBias()
-                ? task.fill(task.constant(weight.shape()), task.constant(0.1f))
-                : task.math.mul(task.random.truncatedNormal(task.constant(weight.shape()), TFloat32.class,
-                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) index)),
-                        task.constant((float) Math.sqrt(2.0 / weight.fanIn())));
     }
 }

@@ -13,7 +13,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -42,13 +41,8 @@ final class TrainingGraph implements AutoCloseable {
         List<Weight> order = model.weights();
         Map<String, Operand<TFloat32>> weights = model.variables(w -> initialised(tf, w, order.indexOf(w), seed));
         Operand<TFloat32> logits = model.logits(tf, images, weights);
-        // The sparse cross-entropy has no gradient in TensorFlow's C++ API: one-hot labels take the dense one.
-        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(DigitModel.CLASSES), tf.constant(1f), tf.constant(0f));
-        loss = tf.withName("loss").math.mean(
-                tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-        Operand<TFloat32> correct = tf.dtypes.cast(
-                tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TFloat32.class);
-        accuracy = tf.withName("accuracy").math.mean(correct, tf.constant(0));
+        loss = DigitModel.loss(tf, logits, labels);
+        accuracy = DigitModel.accuracy(tf, logits, labels);
         minimize = new Adam(graph, learningRate).minimize(loss, "train");
         session = new Session(graph);
     }
@@ -104,11 +98,6 @@ final class TrainingGraph implements AutoCloseable {
     }
 
     private static Operand<TFloat32> initialised(Ops tf, Weight weight, int index, long seed) {
-        Operand<TFloat32> initial = weight.isBias()
-                ? tf.fill(tf.constant(weight.shape()), tf.constant(0.1f))
-                : tf.math.mul(tf.random.truncatedNormal(tf.constant(weight.shape()), TFloat32.class,
-                                TruncatedNormal.seed(seed), TruncatedNormal.seed2((long) index)),
-                        tf.constant((float) Math.sqrt(2.0 / weight.fanIn())));
-        return tf.withName(weight.variableName()).variable(initial);
+        return tf.withName(weight.variableName()).variable(DigitModel.initialValue(tf, weight, index, seed));
     }
 }
