@@ -1,11 +1,15 @@
 package dev.caravan.testutil;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -72,5 +76,26 @@ public final class RunProcesses {
             }
         }
         return false;
+    }
+
+    /** Group 1 of {@code regex} in {@code text} as a pid, e.g. {@code pid=(\\d+)} in a pid file. */
+    public static long pid(String text, String regex) {
+        Matcher pid = Pattern.compile(regex).matcher(text);
+        assertThat(pid.find()).as("%s in: %s", regex, text).isTrue();
+        return Long.parseLong(pid.group(1));
+    }
+
+    public static void assertGone(long pid) {
+        assertThat(running(pid)).as("process %d runs", pid).isFalse();
+    }
+
+    /** Whether {@code command} runs here and exits 0: whether a tool a test needs is installed. */
+    public static boolean commandRuns(String... command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

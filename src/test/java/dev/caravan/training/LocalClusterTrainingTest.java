@@ -21,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +58,7 @@ class LocalClusterTrainingTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        Assumptions.assumeTrue(runs("curl", "--version") && runs("sha256sum", "--version"),
+        Assumptions.assumeTrue(RunProcesses.commandRuns("curl", "--version") && RunProcesses.commandRuns("sha256sum", "--version"),
                 "the test trainer needs curl and sha256sum");
         Assumptions.assumeTrue(RunProcesses.canList(), "checking that no replica is left needs /proc");
         s3 = TestS3.start(tempDir, "tfmnist");
@@ -143,7 +141,7 @@ class LocalClusterTrainingTest {
                 .hasMessageContaining("trainer: worker-1 lost its shard");
         assertNothingLeft("cluster-fail");
         for (String replica : List.of("trainer", "worker-0", "ps-0")) {
-            assertGone(pid(Files.readString(runDir("cluster-fail").resolve(replica + ".log")), "waiting on pid (\\d+)"));
+            RunProcesses.assertGone(RunProcesses.pid(Files.readString(runDir("cluster-fail").resolve(replica + ".log")), "waiting on pid (\\d+)"));
         }
         assertThat(log("cluster-fail")).contains("replica worker-1 of run cluster-fail ended with exit code 1: killed"
                 + " the other replicas");
@@ -224,8 +222,8 @@ class LocalClusterTrainingTest {
                 && log("cluster-orphans").contains("waiting on pid"));
         before.interrupt();
         before.join();
-        long chief = pid(read(runDir("cluster-orphans").resolve("trainer.pid")), "pid=(\\d+)");
-        long worker = pid(read(runDir("cluster-orphans").resolve("worker-0.pid")), "pid=(\\d+)");
+        long chief = RunProcesses.pid(read(runDir("cluster-orphans").resolve("trainer.pid")), "pid=(\\d+)");
+        long worker = RunProcesses.pid(read(runDir("cluster-orphans").resolve("worker-0.pid")), "pid=(\\d+)");
         // The chief dies while no Caravan follows the cluster: its worker and ps run on.
         ProcessHandle chiefProcess = ProcessHandle.of(chief).orElseThrow();
         chiefProcess.destroyForcibly();
@@ -234,7 +232,7 @@ class LocalClusterTrainingTest {
         TrainingRequest again = request("cluster-orphans", "train", Map.of("workers", "1", "ps", "1"));
         backend(Duration.ofSeconds(30)).train(again, progress::add);
 
-        assertGone(worker);
+        RunProcesses.assertGone(worker);
         assertThat(log("cluster-orphans")).contains("the chief of run cluster-orphans is gone, its cluster with it: killed")
                 .containsPattern("(?s)starting replica chief of run cluster-orphans.*starting replica chief");
         assertNothingLeft("cluster-orphans");
@@ -308,25 +306,6 @@ class LocalClusterTrainingTest {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static long pid(String text, String regex) {
-        Matcher pid = Pattern.compile(regex).matcher(text);
-        assertThat(pid.find()).as("%s in: %s", regex, text).isTrue();
-        return Long.parseLong(pid.group(1));
-    }
-
-    private static void assertGone(long pid) {
-        assertThat(RunProcesses.running(pid)).as("process %d runs", pid).isFalse();
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

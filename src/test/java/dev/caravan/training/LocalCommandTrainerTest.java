@@ -17,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +55,7 @@ class LocalCommandTrainerTest {
 
     @BeforeAll
     static void startS3AndExportAModel() throws Exception {
-        Assumptions.assumeTrue(runs("curl", "--version") && runs("sha256sum", "--version"),
+        Assumptions.assumeTrue(RunProcesses.commandRuns("curl", "--version") && RunProcesses.commandRuns("sha256sum", "--version"),
                 "the test trainer needs curl and sha256sum");
         s3 = EmbeddedS3.start(tempDir.resolve("s3"), "127.0.0.1", 0, "key", "secret");
         store = ObjectStore.connect(s3.settings());
@@ -113,7 +111,7 @@ class LocalCommandTrainerTest {
                 .hasMessageContaining("it left 1 process running, which Caravan killed")
                 .hasMessageContaining("trainer: cannot read s3://tfmnist/data/csv/: no CSV files there");
         assertThat(progress).as("it printed no progress").isEmpty();
-        assertGone(pid(thrown.getMessage(), "started helper pid (\\d+)"));
+        RunProcesses.assertGone(RunProcesses.pid(thrown.getMessage(), "started helper pid (\\d+)"));
     }
 
     @Test
@@ -127,7 +125,7 @@ class LocalCommandTrainerTest {
                 .hasMessageContaining("exit code 137")
                 .hasMessageContaining("trainer: loading all of s3://tfmnist/data/csv/ into memory");
         // The helper's parent died first, so it is init's child now: only the run's marker still finds it.
-        assertGone(pid(thrown.getMessage(), "started helper pid (\\d+)"));
+        RunProcesses.assertGone(RunProcesses.pid(thrown.getMessage(), "started helper pid (\\d+)"));
         assertThat(log("cmd-killed")).containsPattern("leaving 1 process\\(es\\) running: killed pids \\[\\d+\\]");
     }
 
@@ -151,9 +149,9 @@ class LocalCommandTrainerTest {
                 .hasMessageContaining("raise the training timeout (trainer.timeout)")
                 .hasMessageNotContaining("training steps")
                 .hasMessageContaining("waiting on pid");
-        assertGone(pid(thrown.getMessage(), "\\(pid (\\d+)\\)"));
-        assertGone(pid(thrown.getMessage(), "waiting on pid (\\d+)"));
-        assertGone(pid(thrown.getMessage(), "helper \\d+ started pid (\\d+)"));
+        RunProcesses.assertGone(RunProcesses.pid(thrown.getMessage(), "\\(pid (\\d+)\\)"));
+        RunProcesses.assertGone(RunProcesses.pid(thrown.getMessage(), "waiting on pid (\\d+)"));
+        RunProcesses.assertGone(RunProcesses.pid(thrown.getMessage(), "helper \\d+ started pid (\\d+)"));
     }
 
     @Test
@@ -168,8 +166,8 @@ class LocalCommandTrainerTest {
         assertThatThrownBy(() -> training.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TrainingException.class)
                 .hasMessageContaining("the trainer of run cmd-stop was killed by signal 9 (SIGKILL) because the run"
                         + " was asked to stop");
-        assertGone(trainer);
-        assertGone(pid(log("cmd-stop"), "waiting on pid (\\d+)"));
+        RunProcesses.assertGone(trainer);
+        RunProcesses.assertGone(RunProcesses.pid(log("cmd-stop"), "waiting on pid (\\d+)"));
         assertThat(log("cmd-stop")).contains("stopping the trainer of run cmd-stop (pid " + trainer + ")");
         assertThat(backend().cancel("cmd-stop")).as("nothing left to stop").isFalse();
     }
@@ -237,29 +235,10 @@ class LocalCommandTrainerTest {
     }
 
     private static long pidInPidFile(String run) throws Exception {
-        return pid(Files.readString(runDir(run).resolve("trainer.pid")), "pid=(\\d+)");
+        return RunProcesses.pid(Files.readString(runDir(run).resolve("trainer.pid")), "pid=(\\d+)");
     }
 
     private static List<String> keysBelow(S3Location prefix) {
         return store.list(prefix).stream().map(o -> o.key().substring(prefix.key().length())).toList();
-    }
-
-    private static long pid(String text, String regex) {
-        Matcher pid = Pattern.compile(regex).matcher(text);
-        assertThat(pid.find()).as("%s in: %s", regex, text).isTrue();
-        return Long.parseLong(pid.group(1));
-    }
-
-    private static void assertGone(long pid) {
-        assertThat(RunProcesses.running(pid)).as("process %d runs", pid).isFalse();
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }
