@@ -51,6 +51,7 @@ class ScheduleConfiguration {
             // Stable across restarts: a Caravan that starts again takes back its own fires at once, where a new id
             // would wait out the cluster's failure detection.
             properties.setProperty("org.quartz.scheduler.instanceId", replica.replicaId(home));
+            properties.setProperty("org.quartz.jobStore.class", ContextDataSourceJobStore.class.getName());
             factory.setQuartzProperties(properties);
         };
     }
