@@ -1,7 +1,7 @@
 // A run's evaluation: the gate's verdict and reason, the confusion matrix and the misclassified test images.
 import { getOptional } from './api.js';
 import { echart } from './charts.js';
-import { h, percent } from './ui.js';
+import { fill, h, percent } from './ui.js';
 
 export function evaluationView(run, scope) {
   const verdict = h('div', { 'data-testid': 'evaluation', class: 'verdict' }, 'Loading the evaluation…');
@@ -23,7 +23,7 @@ export function evaluationView(run, scope) {
       return;
     }
     const gate = evaluation.gate || {};
-    verdict.replaceChildren(
+    fill(verdict,
       h('span', { class: 'badge', 'data-s': gate.passed ? 'PASSED' : 'REJECTED' }, gate.passed ? 'PASSED' : 'REJECTED'), ' ',
       h('strong', {}, `accuracy ${percent(evaluation.accuracy)}`),
       gate.threshold != null ? ` (minimum ${percent(gate.threshold)})` : '',

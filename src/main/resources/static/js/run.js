@@ -4,7 +4,7 @@ import { curves } from './charts.js';
 import { evaluationView } from './evaluation.js';
 import { logView, replicasOf } from './runlog.js';
 import { stepView, stepsOf } from './steps.js';
-import { ENDED, badge, between, bytes, debounce, h, runState, section, short, time } from './ui.js';
+import { ENDED, badge, between, bytes, debounce, fill, h, runState, section, short, time } from './ui.js';
 
 // Parameters that say which run this is, not how to train it: not offered for a resubmit.
 const IDENTITY = new Set(['model', 'snapshot', 'origin']);
@@ -43,7 +43,7 @@ export async function render(root, { id: name }, scope) {
 
   function show() {
     const { run } = view;
-    header.replaceChildren(
+    fill(header,
       badge(runState(run)), ' ',
       h('span', {}, 'model ', h('a', { href: `#/models/${encodeURIComponent(run.model)}` }, run.model)),
       h('span', {}, `trigger ${run.trigger || '—'}`),
@@ -63,7 +63,7 @@ export async function render(root, { id: name }, scope) {
       h('th', { scope: 'row' }, k), h('td', {}, v), h('td', { class: 'muted' }, k in view.parameters ? '' : 'pipeline default')));
     params.replaceChildren(h('div', { class: 'scroll' }, h('table', { 'data-testid': 'run-params' }, h('tbody', {}, rows))));
     const info = view.snapshotInfo;
-    snapshot.replaceChildren(h('dl', {},
+    fill(snapshot, h('dl', {},
       h('dt', {}, 'hash'), h('dd', {}, h('code', { title: info?.hash || run.snapshot }, info?.hash || run.snapshot)),
       info ? [h('dt', {}, 'objects'), h('dd', {}, String(info.objects)), h('dt', {}, 'bytes'),
         h('dd', {}, `${bytes(info.bytes)} (${info.bytes})`), h('dt', {}, 'location'), h('dd', {}, info.location || ''),
@@ -83,7 +83,7 @@ export async function render(root, { id: name }, scope) {
     buttons.resubmit.setAttribute('aria-expanded', String(open));
     if (!open) return;
     const current = { ...defaults, ...view.parameters };
-    resubmitForm.replaceChildren(
+    fill(resubmitForm,
       h('p', {}, `Start a new run of ${view.run.model} on snapshot ${short(view.run.snapshot)}; only the values you change are sent.`),
       Object.entries(current).filter(([k]) => !IDENTITY.has(k)).map(([k, v]) => h('label', {}, k, ' ',
         h('input', { name: k, value: v, 'data-was': v }))),

@@ -47,18 +47,23 @@ export async function stepView(scope) {
   function drawGraph() {
     if (!chart) return;
     const narrow = graph.clientWidth < 640;
+    // Nodes sit on hidden axes (one slot per step), left to right, or top to bottom on a phone.
+    const slot = { type: 'value', show: false, min: -0.5, max: STEPS.length - 0.5 };
+    const across = { type: 'value', show: false, min: -1, max: 1 };
     chart.setOption({
       animation: false,
+      grid: narrow ? { left: 30, right: 200, top: 10, bottom: 10 } : { left: 10, right: 10, top: 12, bottom: 78 },
+      xAxis: narrow ? across : slot,
+      yAxis: narrow ? { ...slot, inverse: true } : across,
       tooltip: { formatter: (p) => (p.dataType === 'node' ? tip(steps[p.dataIndex]) : '') },
       series: [{
-        type: 'graph', layout: 'none', roam: false,
-        top: 24, bottom: narrow ? 24 : 80, left: narrow ? 24 : 60, right: narrow ? 220 : 60, edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
+        type: 'graph', coordinateSystem: 'cartesian2d', edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
         lineStyle: { color: '#666', width: 1.5 },
-        label: { show: true, position: narrow ? 'right' : 'bottom', color: '#222', fontSize: 12, formatter: (p) => label(steps[p.dataIndex]) },
+        label: { show: true, position: narrow ? 'right' : 'bottom', color: '#222', fontSize: 12, lineHeight: 15, formatter: (p) => label(steps[p.dataIndex]) },
         data: steps.map((s, i) => {
           const [color, symbol] = LOOK[s.status] || LOOK.UNKNOWN;
           return {
-            name: s.name, x: narrow ? 0 : i * 100, y: narrow ? i * 40 : 0, symbol, symbolSize: 26,
+            name: s.name, value: narrow ? [0, i] : [i, 0], symbol, symbolSize: 24,
             itemStyle: { color, borderColor: s.status === 'PENDING' ? '#666' : color, borderWidth: 2 },
           };
         }),
