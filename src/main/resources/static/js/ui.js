@@ -25,7 +25,12 @@ export const ENDED = new Set(['COMPLETED', 'FAILED', 'STOPPED', 'DROPPED']);
 
 export function age(iso) {
   if (!iso) return '';
-  return `${seconds((Date.now() - Date.parse(iso)) / 1000)} ago`;
+  const s = (Date.now() - Date.parse(iso)) / 1000;
+  // Coarse on purpose: a list of ages reads better in whole units.
+  if (s < 60) return `${Math.max(0, Math.round(s))} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min ago`;
+  return `${Math.floor(s / 86400)} d ago`;
 }
 
 export function time(iso) {
