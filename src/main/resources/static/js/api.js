@@ -110,10 +110,12 @@ export function onEvent(listener) {
 function connect() {
   source = new EventSource('/api/events');
   const live = document.getElementById('live');
-  source.onopen = () => { live.textContent = '● live'; live.dataset.state = 'open'; };
+  const open = () => { live.textContent = '● live'; live.dataset.state = 'open'; };
+  source.onopen = open;
   source.onerror = () => { live.textContent = '○ reconnecting'; live.dataset.state = 'closed'; };
   for (const kind of ['run', 'model']) {
     source.addEventListener(kind, (message) => {
+      open();
       let event;
       try {
         event = JSON.parse(message.data);

@@ -13,7 +13,7 @@ const LOOK = {
   STOPPED: ['#999999', 'rect', '■'],
   ABANDONED: ['#999999', 'rect', '■'],
   UNKNOWN: ['#999999', 'rect', '?'],
-  PENDING: ['#FFFFFF', 'emptyCircle', '○'],
+  PENDING: ['#888888', 'emptyCircle', '○'],
 };
 
 /** Steps by name from a RunView's list; steps not reached are PENDING. */

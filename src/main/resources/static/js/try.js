@@ -128,16 +128,19 @@ export function toMnist(canvas) {
   return Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => pixels[(y * 28 + x) * 4] / 255));
 }
 
-/** The model server's own word when the browser can reach it, else the registry's serving version. */
+/**
+ * The model server's own word when it shares this page's origin (TF Serving sends no CORS headers),
+ * else the registry's serving version, read right after the answer.
+ */
 async function answeringVersion(model) {
-  const info = await serverInfo();
-  if (info.modelServer?.rest) {
+  const rest = (await serverInfo()).modelServer?.rest;
+  if (rest && new URL(rest, location.href).origin === location.origin) {
     try {
-      const status = await fetch(`${info.modelServer.rest}/v1/models/${encodeURIComponent(model)}`, { signal: AbortSignal.timeout(1500) }).then((r) => r.json());
+      const status = await get(`${rest}/v1/models/${encodeURIComponent(model)}`);
       const available = status.model_version_status?.find((s) => s.state === 'AVAILABLE');
       if (available) return String(available.version);
     } catch {
-      // Another origin without CORS, as TF Serving is: the registry knows too.
+      // Not reachable from here: the registry knows too.
     }
   }
   const models = await get('/api/models').catch(() => []);
