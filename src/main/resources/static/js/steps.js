@@ -1,6 +1,6 @@
 // A run's seven steps: an ECharts graph (status colour, shape and text per node) and the same as a list.
 import { echart } from './charts.js';
-import { h, isoSeconds, seconds } from './ui.js';
+import { fill, h, isoSeconds, seconds } from './ui.js';
 
 export const STEPS = ['prepare', 'validateData', 'tensorboard', 'train', 'evaluate', 'promote', 'smokeTest'];
 
@@ -37,11 +37,16 @@ export async function stepView(scope) {
   let chart;
   let steps = [];
 
+  // Items are updated in place, not replaced, so a reader (or a test) holding one keeps it.
   function drawList() {
-    list.replaceChildren(...steps.map((s) => h('li', { 'data-step': s.name, 'data-status': s.status },
-      h('span', { class: 'badge', 'data-s': s.status }, s.status), ' ',
-      h('strong', {}, s.name), ' ', h('span', { class: 'muted' }, duration(s)),
-      s.message ? h('div', { class: 'message' }, s.message) : null)));
+    for (const s of steps) {
+      let li = list.querySelector(`li[data-step="${s.name}"]`);
+      if (!li) list.append(li = h('li', { 'data-step': s.name }));
+      li.dataset.status = s.status;
+      fill(li, h('span', { class: 'badge', 'data-s': s.status }, s.status), ' ',
+        h('strong', {}, s.name), ' ', h('span', { class: 'muted' }, duration(s)),
+        s.message ? h('div', { class: 'message' }, s.message) : null);
+    }
   }
 
   function drawGraph() {
@@ -88,6 +93,9 @@ export async function stepView(scope) {
     drawGraph();
     new ResizeObserver(() => drawGraph()).observe(graph);
   }).catch(() => graph.append('The step graph needs ECharts, which did not load; the list below has the steps.'));
+
+  const tick = setInterval(() => { if (steps.some((s) => s.status.startsWith('START'))) { drawList(); drawGraph(); } }, 1000);
+  scope.cleanup(() => clearInterval(tick));
 
   return {
     graph,
