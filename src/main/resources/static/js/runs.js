@@ -69,7 +69,7 @@ export async function render(view, { params }, scope) {
     const known = Number.isFinite(page.total);
     const last = state.offset + page.items.length;
     total.textContent = known
-      ? `${page.total} runs${page.total ? ` (showing ${state.offset + 1}–${last})` : ''}`
+      ? `${page.total} run${page.total === 1 ? "" : "s"}${page.total ? ` (showing ${state.offset + 1}–${last})` : ''}`
       : `showing ${state.offset + 1}–${last}`;
     prev.disabled = state.offset === 0;
     next.disabled = known ? last >= page.total : page.items.length < PAGE;
