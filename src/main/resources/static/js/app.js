@@ -47,5 +47,6 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+// Opened at once so the header shows whether live updates arrive, whichever page comes first.
 onEvent(() => {});
 route();

@@ -67,7 +67,7 @@ export async function render(root, { id: name }, scope) {
       h('dt', {}, 'hash'), h('dd', {}, h('code', { title: info?.hash || run.snapshot }, info?.hash || run.snapshot)),
       info ? [h('dt', {}, 'objects'), h('dd', {}, String(info.objects)), h('dt', {}, 'bytes'),
         h('dd', {}, `${bytes(info.bytes)} (${info.bytes})`), h('dt', {}, 'location'), h('dd', {}, info.location || ''),
-        h('dt', {}, 'frozen'), h('dd', {}, time(info.createdAt))] : []));
+        info.createdAt ? [h('dt', {}, 'frozen'), h('dd', {}, time(info.createdAt))] : []] : []));
   }
 
   async function post(action, body) {
