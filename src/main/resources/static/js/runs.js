@@ -76,7 +76,8 @@ export async function render(view, { params }, scope) {
   }
 
   const reload = debounce(() => load().catch(() => {}), 200);
-  scope.onEvent((e) => { if (e.kind === 'run') reload(); });
+  // Training progress changes no column; every other run event may change a row, or add one.
+  scope.onEvent((e) => { if (e.kind === 'run' && e.type !== 'TrainingProgressed') reload(); });
   // Ages grow without events.
   const timer = setInterval(reload, 30000);
   scope.cleanup(() => clearInterval(timer));
