@@ -17,7 +17,7 @@ export async function render(root, { id: name }, scope) {
   if (!scope.alive) return;
 
   const header = h('div', { class: 'summary' });
-  const steps = await stepView(scope);
+  const steps = stepView(scope);
   const curveBox = h('div', { 'data-testid': 'curve', class: 'curve', 'data-points': 0 });
   const evaluation = evaluationView(name, scope);
   const params = h('div');
