@@ -118,9 +118,20 @@ public class S3EventNotifications {
         }
     }
 
+    /**
+     * The records of a notification: S3's own JSON, or that JSON as the {@code Message} of an SNS envelope (S3 -> SNS
+     * -> SQS). The test event S3 sends when a notification is configured has none.
+     */
     private JsonNode records(String body) {
         try {
-            JsonNode records = json.readTree(body == null ? "" : body).path("Records");
+            JsonNode notification = json.readTree(body == null ? "" : body);
+            if (notification.path("Type").asText().equals("Notification") && notification.path("Message").isTextual()) {
+                notification = json.readTree(notification.path("Message").asText());
+            }
+            if (notification.path("Event").asText().equals("s3:TestEvent")) {
+                return json.createArrayNode();
+            }
+            JsonNode records = notification.path("Records");
             if (!records.isArray()) {
                 throw new IllegalArgumentException("an S3 event notification has a Records array (AWS S3 event "
                         + "message structure, as MinIO's webhook sends it); this body has none");

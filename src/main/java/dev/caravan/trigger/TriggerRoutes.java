@@ -13,13 +13,15 @@ import dev.caravan.definition.PipelineDefinition;
 /**
  * The trigger routes of every pipeline, made by Camel at start from the templates in
  * {@code routes/retrain-on-data.camel.yaml}: {@code retrain-on-marker-<pipeline>} for each, and
- * {@code retrain-on-quiet-prefix-<pipeline>} for those with a quiet period.
+ * {@code retrain-on-quiet-prefix-<pipeline>} for those with a quiet period; and from
+ * {@code routes/retrain-on-s3-events.camel.yaml}, {@code retrain-on-sqs-events} when an SQS queue is set.
  */
 @Component
 class TriggerRoutes implements RouteTemplateParameterSource {
 
     static final String ON_MARKER = "retrain-on-marker";
     static final String ON_QUIET_PREFIX = "retrain-on-quiet-prefix";
+    static final String ON_SQS_EVENTS = "retrain-on-sqs-events";
 
     private final Map<String, Map<String, Object>> routes = new LinkedHashMap<>();
 
@@ -35,6 +37,9 @@ class TriggerRoutes implements RouteTemplateParameterSource {
                         "quietMillis", source.quietPeriod().toMillis(), "quietPeriod", source.quietPeriod().toString(),
                         "pollMillis", pollMillis));
             }
+        }
+        if (settings.sqs().enabled()) {
+            routes.put(ON_SQS_EVENTS, Map.of(TEMPLATE_ID, ON_SQS_EVENTS, "queue", settings.sqs().queue()));
         }
     }
 
