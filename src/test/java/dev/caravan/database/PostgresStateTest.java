@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 
+import dev.caravan.evaluation.EvaluationStore;
 import dev.caravan.pipeline.Run;
 import dev.caravan.pipeline.RunStore;
+import dev.caravan.registry.ModelHistory;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
 import dev.caravan.schedule.ScheduleRequest;
@@ -53,7 +55,7 @@ class PostgresStateTest {
                 // then: the schema is Flyway's, and the run, its curve, its version and the schedule are all there
                 JdbcTemplate jdbc = caravan.bean(JdbcTemplate.class);
                 assertThat(jdbc.queryForList("SELECT version FROM flyway_schema_history WHERE success ORDER BY "
-                        + "installed_rank", String.class)).containsExactly("1", "2", "3", "4", "5");
+                        + "installed_rank", String.class)).containsExactly("1", "2", "3", "4", "5", "6");
                 assertThat(caravan.runs()).extracting(Run::name, Run::outcome).containsExactly(
                         tuple(run.name(), "PROMOTED"));
                 assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM caravan_run_scalar WHERE run_name = ?",
@@ -63,6 +65,10 @@ class PostgresStateTest {
                 assertThat(caravan.bean(ModelRegistry.class).serving("mnist")).map(ModelVersion::runName)
                         .contains(run.name());
                 assertThat(caravan.bean(Schedules.class).get("nightly").cron()).isEqualTo("0 0 2 * * ?");
+                assertThat(caravan.bean(ModelHistory.class).of("mnist")).extracting(ModelHistory.Change::action)
+                        .containsExactly(ModelHistory.Change.PROMOTED);
+                assertThat(caravan.bean(EvaluationStore.class).find(run.name())).hasValueSatisfying(evaluation ->
+                        assertThat(evaluation.confusion()).hasDimensions(10, 10));
             }
         } finally {
             FileSystemUtils.deleteRecursively(home.toFile());
