@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.caravan.registry.ModelHistory;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
@@ -34,12 +35,14 @@ class ModelController {
 
     private final ModelRegistry registry;
     private final ModelOperations operations;
+    private final ModelHistory history;
     private final ServingBackend serving;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ModelController(ModelRegistry registry, ModelOperations operations, ServingBackend serving) {
+    ModelController(ModelRegistry registry, ModelOperations operations, ModelHistory history, ServingBackend serving) {
         this.registry = registry;
         this.operations = operations;
+        this.history = history;
         this.serving = serving;
     }
 
@@ -60,6 +63,13 @@ class ModelController {
             throw new ModelOperations.ModelNotFoundException(name);
         }
         return versions;
+    }
+
+    /** Every change of the version served, oldest first: promotions and rollbacks, with who or what made them. */
+    @GetMapping("/{name}/history")
+    List<ModelHistory.Change> history(@PathVariable String name) {
+        versions(name);
+        return history.of(name);
     }
 
     @PostMapping("/{name}/versions/{version}/promote")

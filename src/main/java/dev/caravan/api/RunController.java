@@ -1,9 +1,5 @@
 package dev.caravan.api;
 
-import java.io.FilterOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,18 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.caravan.pipeline.RetrainCoordinator;
 import dev.caravan.pipeline.Run;
@@ -30,11 +24,9 @@ import dev.caravan.pipeline.RunOperations;
 import dev.caravan.pipeline.RunQueries;
 import dev.caravan.pipeline.RunStore;
 import dev.caravan.pipeline.RunView;
-import dev.caravan.training.TrainingBackend;
-import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingProgress;
 
-/** Runs over HTTP: list, get, submit, retry, resubmit, stop, logs and training curves. */
+/** Runs over HTTP: list, get, submit, retry, resubmit, stop and training curves; {@link RunLogController} has logs. */
 @RestController
 @RequestMapping("/api/runs")
 class RunController {
@@ -54,27 +46,34 @@ class RunController {
     private static final List<String> STATUSES = List.of("QUEUED", "STARTED", "COMPLETED", "FAILED", "STOPPED",
             "DROPPED", "PROMOTED", "REJECTED", "SUPERSEDED");
 
+    /** The User-Agent Caravan's CLI sends, so a run it asked for says so. */
+    static final String CLI_AGENT = "caravan-cli";
+
     private final RunQueries queries;
     private final RunOperations operations;
     private final RunStore runs;
-    private final TrainingBackend training;
 
-    RunController(RunQueries queries, RunOperations operations, RunStore runs, TrainingBackend training) {
+    RunController(RunQueries queries, RunOperations operations, RunStore runs) {
         this.queries = queries;
         this.operations = operations;
         this.runs = runs;
-        this.training = training;
     }
 
+    /**
+     * The newest runs first, {@code limit} (1 to 10,000) after the first {@code offset}; the header
+     * {@code X-Total-Count} gives how many match, for paging.
+     */
     @GetMapping
-    List<Run> list(@RequestParam(required = false) String status, @RequestParam(required = false) String model,
-                   @RequestParam(required = false) Duration since, @RequestParam(defaultValue = "100") int limit) {
+    ResponseEntity<List<Run>> list(@RequestParam(required = false) String status,
+            @RequestParam(required = false) String model, @RequestParam(required = false) Duration since,
+            @RequestParam(defaultValue = "100") int limit, @RequestParam(defaultValue = "0") int offset) {
         if (status != null && !STATUSES.contains(status.toUpperCase(Locale.ROOT))) {
             throw new IllegalArgumentException("status '" + status + "' is not one a run can have; use one of "
                     + String.join(", ", STATUSES) + " (a status, or an outcome of an ended run)");
         }
         Instant after = since == null ? null : Instant.now().minus(since);
-        return runs.list(status, model, after, Math.max(1, Math.min(limit, 10_000)));
+        return ResponseEntity.ok().header("X-Total-Count", String.valueOf(runs.count(status, model, after)))
+                .body(runs.list(status, model, after, Math.max(1, Math.min(limit, 10_000)), Math.max(0, offset)));
     }
 
     @GetMapping("/{name}")
@@ -84,9 +83,11 @@ class RunController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
-    RunOperations.Submission submit(@RequestBody(required = false) SubmitRequest request) {
+    RunOperations.Submission submit(@RequestBody(required = false) SubmitRequest request,
+            @RequestHeader(value = "User-Agent", required = false) String agent) {
         return started(operations.submit(request == null ? null : request.pipeline(),
-                request == null ? Map.of() : request.settings(), "api"));
+                request == null ? Map.of() : request.settings(),
+                agent != null && agent.startsWith(CLI_AGENT) ? "cli" : "api"));
     }
 
     @PostMapping("/{name}/retry")
@@ -135,66 +136,5 @@ class RunController {
     List<Scalar> scalars(@PathVariable String name) {
         get(name);
         return runs.scalars(name).stream().map(Scalar::of).toList();
-    }
-
-    /**
-     * The trainer's log of the run, from whichever runtime trained it; with {@code follow}, streamed as it grows until
-     * the run ends; with {@code replica} ({@code worker-1}, {@code ps-0}), that replica's of a distributed training
-     * instead of the chief's. A log that cannot be had (a pod cleaned up, no such replica) is not found: 404 with the
-     * reason, as long as none of the log was sent; once some was, the reason ends the text.
-     */
-    @GetMapping(value = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
-    StreamingResponseBody logs(@PathVariable String name, @RequestParam(defaultValue = "false") boolean follow,
-            @RequestParam(required = false) String replica) {
-        get(name);
-        return out -> {
-            WrittenTo log = new WrittenTo(out);
-            try {
-                training.copyLog(name, replica, log,
-                        follow ? () -> runs.find(name).map(Run::endedAt).isEmpty() : () -> false);
-            } catch (TrainingException e) {
-                if (!log.written) {
-                    throw new LogNotFoundException(e.getMessage());
-                }
-                out.write(("\nthe trainer log broke off: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-        };
-    }
-
-    @ExceptionHandler(LogNotFoundException.class)
-    ProblemDetail logNotFound(LogNotFoundException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setTitle("Not found");
-        return problem;
-    }
-
-    /** A run's log, or its replica's, that the runtime cannot give; its message says why. */
-    static class LogNotFoundException extends RuntimeException {
-
-        LogNotFoundException(String message) {
-            super(message);
-        }
-    }
-
-    /** A stream that tells whether anything reached it, so a failure before the first byte can still be a 404. */
-    private static final class WrittenTo extends FilterOutputStream {
-
-        private volatile boolean written;
-
-        WrittenTo(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            written = true;
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            written |= len > 0;
-            out.write(b, off, len);
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,14 +20,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Talks to a running Caravan's HTTP API for the commands that read and change its state. */
 class ApiClient {
 
+    /** Names the CLI to the server, which records "cli" as the origin of the runs it asks for. */
+    private static final String AGENT = "caravan-cli";
+
     private final URI base;
-    private final String token;
+    private final Function<ApiClient, String> token;
+    private String bearer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    ApiClient(String base, String token) {
+    /**
+     * {@code token} finds the API token, once, when a request first changes something (reads are open); it may ask
+     * the server through this client where it keeps it.
+     */
+    ApiClient(String base, Function<ApiClient, String> token) {
         this.base = URI.create(base.endsWith("/") ? base : base + "/");
         this.token = token;
+    }
+
+    private String bearer() {
+        if (bearer == null) {
+            String found = token.apply(this);
+            bearer = found == null || found.isBlank() ? "" : found;
+        }
+        return bearer.isEmpty() ? null : bearer;
+    }
+
+    URI base() {
+        return base;
     }
 
     /** GETs {@code path}; a problem response or an unreachable server becomes a {@link CliException}. */
@@ -76,10 +97,11 @@ class ApiClient {
 
     /** Sends with the token; an error status, an unreachable server or an interrupt become a {@link CliException}. */
     private InputStream send(HttpRequest.Builder builder) {
-        if (token != null && !token.isBlank()) {
-            builder.header("Authorization", "Bearer " + token);
+        HttpRequest request = builder.header("User-Agent", AGENT).build();
+        if (!request.method().equals("GET") && bearer() != null) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", "Bearer " + bearer()).build();
         }
-        HttpRequest request = builder.build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() >= 400) {

@@ -91,6 +91,7 @@ class DemoCommand implements Callable<Integer> {
                     seconds(started), context.getBean(S3Settings.class).endpoint(), serving.endpoint(mnist.model()).host(),
                     serving.endpoint(mnist.model()).grpcPort(), serving.endpoint(mnist.model()).restPort(),
                     apiAddress(context));
+            out.printf("Follow it in the dashboard: http://%s/%n", apiAddress(context));
             upload(out, context.getBean(S3Settings.class), mnist.source());
             RunEvent.RunFinished finished = new RunProgress(out).follow(events, timeout);
             RunView view = context.getBean(RunQueries.class).get(finished.run()).orElseThrow();
@@ -99,6 +100,9 @@ class DemoCommand implements Callable<Integer> {
                 out.printf("Serving %s on gRPC %s:%d and REST http://%s:%d/v1/models/%s; Ctrl-C to stop.%n",
                         mnist.model(), serving.endpoint(mnist.model()).host(), serving.endpoint(mnist.model()).grpcPort(),
                         serving.endpoint(mnist.model()).host(), serving.endpoint(mnist.model()).restPort(), mnist.model());
+                out.printf("Dashboard: http://%s/%n", apiAddress(context));
+                out.println("In another terminal the CLI works against it as it is: ./caravan list, ./caravan models "
+                        + mnist.model() + ", ./caravan rollback " + mnist.model());
                 out.flush();
                 Thread.currentThread().join();
             }

@@ -11,6 +11,7 @@ import org.springframework.batch.item.ExecutionContext;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.storage.S3Location;
+import dev.caravan.tensorboard.TensorBoardInfo;
 
 /**
  * What the steps of one run share, kept in the job's execution context so that a restarted run has it: the run's
@@ -24,6 +25,8 @@ final class RunContext {
     private static final String EXPORT_DIR = "exportDir";
     private static final String PREVIOUS_VERSION = "previousVersion";
     private static final String SMOKE_REPORT = "smokeReport";
+    private static final String TENSORBOARD_LOG_DIR = "tensorBoardLogDir";
+    private static final String TENSORBOARD_OPEN = "tensorBoardOpen";
 
     private final JobExecution job;
 
@@ -108,6 +111,17 @@ final class RunContext {
 
     void previousVersion(long version) {
         context().putLong(PREVIOUS_VERSION, version);
+    }
+
+    /** The run's TensorBoard, once its step started one. */
+    TensorBoardInfo tensorBoard() {
+        String logDir = context().getString(TENSORBOARD_LOG_DIR, null);
+        return logDir == null ? null : new TensorBoardInfo(logDir, context().getString(TENSORBOARD_OPEN));
+    }
+
+    void tensorBoard(TensorBoardInfo info) {
+        context().putString(TENSORBOARD_LOG_DIR, info.logDir());
+        context().putString(TENSORBOARD_OPEN, info.howToOpen());
     }
 
     String smokeReport() {

@@ -15,16 +15,21 @@ import org.springframework.batch.core.StepExecution;
 import org.springframework.batch.core.explore.JobExplorer;
 import org.springframework.stereotype.Service;
 
+import dev.caravan.snapshot.SnapshotStore;
+import dev.caravan.tensorboard.TensorBoardInfo;
+
 /** Reads runs for the API, the CLI and the demo: the run table for lists, Spring Batch for a run's steps. */
 @Service
 public class RunQueries {
 
     private final RunStore runs;
     private final JobExplorer explorer;
+    private final SnapshotStore snapshots;
 
-    public RunQueries(RunStore runs, JobExplorer explorer) {
+    public RunQueries(RunStore runs, JobExplorer explorer, SnapshotStore snapshots) {
         this.runs = runs;
         this.explorer = explorer;
+        this.snapshots = snapshots;
     }
 
     public List<Run> list(int limit) {
@@ -37,13 +42,17 @@ public class RunQueries {
 
     private RunView view(Run run) {
         JobExecution job = run.jobExecutionId() == null ? null : explorer.getJobExecution(run.jobExecutionId());
+        RunView.SnapshotInfo snapshot = snapshots.find(run.snapshot()).map(RunView.SnapshotInfo::of).orElse(null);
         if (job == null) {
-            return new RunView(run, List.of(), Map.of(), null);
+            return new RunView(run, List.of(), Map.of(), null, snapshot, null);
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         job.getJobParameters().getParameters().forEach((name, value) -> parameters.put(name, String.valueOf(value.getValue())));
         List<StepView> steps = stepsOf(run).stream().map(RunQueries::step).toList();
-        return new RunView(run, steps, parameters, RunContext.of(job).smokeReport());
+        RunContext context = RunContext.of(job);
+        TensorBoardInfo tensorBoard = context.tensorBoard();
+        return new RunView(run, steps, parameters, context.smokeReport(), snapshot,
+                tensorBoard == null ? null : RunView.TensorBoard.of(tensorBoard));
     }
 
     /** The latest execution of each step over all of the run's job executions, so a restarted run shows whole. */

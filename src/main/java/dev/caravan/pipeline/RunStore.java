@@ -30,7 +30,7 @@ import dev.caravan.training.TrainingProgress;
 public class RunStore {
 
     private static final String COLUMNS = "run_name, model, snapshot, job_instance_id, job_execution_id, status, "
-            + "outcome, message, model_version, created_at, started_at, ended_at";
+            + "outcome, message, model_version, created_at, started_at, ended_at, origin";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
@@ -143,8 +143,29 @@ public class RunStore {
 
     /** The newest runs first, of a status, a model and since a time when these are given. */
     public List<Run> list(String status, String model, Instant since, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM caravan_run WHERE 1 = 1");
+        return list(status, model, since, limit, 0);
+    }
+
+    /** A page of {@link #list(String, String, Instant, int)}: {@code limit} runs after the first {@code offset}. */
+    public List<Run> list(String status, String model, Instant since, int limit, int offset) {
         List<Object> args = new ArrayList<>();
+        String sql = "SELECT " + COLUMNS + " FROM caravan_run" + where(status, model, since, args)
+                + " ORDER BY created_at DESC, run_name LIMIT ? OFFSET ?";
+        args.add(limit);
+        args.add(offset);
+        return jdbc.query(sql, RunStore::map, args.toArray());
+    }
+
+    /** How many runs {@link #list(String, String, Instant, int)} would give without a limit. */
+    public long count(String status, String model, Instant since) {
+        List<Object> args = new ArrayList<>();
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM caravan_run" + where(status, model, since, args),
+                Long.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private static String where(String status, String model, Instant since, List<Object> args) {
+        StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
         if (status != null && !status.isBlank()) {
             sql.append(" AND (status = ? OR outcome = ?)");
             args.add(status.toUpperCase(Locale.ROOT));
@@ -158,9 +179,7 @@ public class RunStore {
             sql.append(" AND created_at >= ?");
             args.add(Timestamp.from(since));
         }
-        sql.append(" ORDER BY created_at DESC, run_name LIMIT ?");
-        args.add(limit);
-        return jdbc.query(sql.toString(), RunStore::map, args.toArray());
+        return sql.toString();
     }
 
     /** Adds a point to the run's curves, with the total steps the trainer reported, if it reported one. */
@@ -204,7 +223,8 @@ public class RunStore {
                 rs.getObject("job_instance_id", Long.class), rs.getObject("job_execution_id", Long.class),
                 rs.getString("status"), rs.getString("outcome"), rs.getString("message"),
                 rs.getObject("model_version", Long.class), instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")));
+                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
+                Run.trigger(rs.getString("origin")));
     }
 
     private static Instant instant(Timestamp timestamp) {

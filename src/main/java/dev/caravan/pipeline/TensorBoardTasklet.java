@@ -21,6 +21,7 @@ class TensorBoardTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) {
         RunContext run = RunContext.of(chunk);
         TensorBoardInfo info = tensorBoard.start(run.runName(), run.modelDir());
+        run.tensorBoard(info);
         StepMessages.say(chunk, "event files in " + info.logDir() + "; open with: " + info.howToOpen());
         return RepeatStatus.FINISHED;
     }

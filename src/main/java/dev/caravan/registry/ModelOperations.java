@@ -1,5 +1,7 @@
 package dev.caravan.registry;
 
+import java.time.Instant;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -18,10 +20,12 @@ public class ModelOperations {
     private final ServingBackend serving;
     private final ApplicationEventPublisher events;
     private final VersionFolders folders;
+    private final ModelHistory history;
 
     public ModelOperations(ModelRegistry registry, ServingBackend serving, ApplicationEventPublisher events,
-                           VersionFolders folders) {
+                           VersionFolders folders, ModelHistory history) {
         this.registry = registry;
+        this.history = history;
         this.folders = folders;
         this.serving = serving;
         this.events = events;
@@ -42,6 +46,8 @@ public class ModelOperations {
         Long previous = registry.serving(model).map(ModelVersion::version).orElse(null);
         serve(chosen);
         registry.promote(model, version, "promoted by " + by);
+        history.record(model, new ModelHistory.Change(Instant.now(), ModelHistory.Change.PROMOTED, version, previous,
+                chosen.runName(), by, null));
         events.publishEvent(new ModelEvent.Promoted(chosen.runName(), model, version, previous, by));
         return registry.find(model, version).orElseThrow();
     }
@@ -55,6 +61,8 @@ public class ModelOperations {
                         + " is the only one that served"));
         serve(previous);
         registry.promote(model, previous.version(), "rolled back to by " + by + " from version " + current.version());
+        history.record(model, new ModelHistory.Change(Instant.now(), ModelHistory.Change.ROLLED_BACK,
+                previous.version(), current.version(), current.runName(), by, "rolled back by " + by));
         events.publishEvent(new ModelEvent.RolledBack(current.runName(), model, current.version(), previous.version(),
                 "rolled back by " + by));
         return registry.find(model, previous.version()).orElseThrow();
@@ -74,6 +82,8 @@ public class ModelOperations {
         }
         String run = registry.find(model, failed).map(ModelVersion::runName).orElse(null);
         registry.rollBack(model, failed, previous, reason);
+        history.record(model, new ModelHistory.Change(Instant.now(), ModelHistory.Change.ROLLED_BACK, previous, failed,
+                run, "run " + run, reason));
         events.publishEvent(new ModelEvent.RolledBack(run, model, failed, previous, reason));
         return previous == null ? "no version served before it, so " + model + " is not served now"
                 : "serving rolled back to version " + previous;

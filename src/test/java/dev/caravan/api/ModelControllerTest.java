@@ -31,10 +31,11 @@ import org.springframework.test.web.servlet.MockMvc;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.caravan.api.testutil.ApiCalls;
+import dev.caravan.registry.ModelHistory;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
-import dev.caravan.registry.ModelVersion.State;
 import dev.caravan.registry.ModelVersion;
+import dev.caravan.registry.ModelVersion.State;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.serving.ServingEndpoint;
 import dev.caravan.serving.ServingException;
@@ -55,6 +56,9 @@ class ModelControllerTest {
 
     @MockitoBean
     ModelOperations operations;
+
+    @MockitoBean
+    ModelHistory history;
 
     @MockitoBean
     ServingBackend serving;

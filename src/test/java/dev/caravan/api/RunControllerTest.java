@@ -20,6 +20,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -61,7 +62,7 @@ import dev.caravan.training.TrainingException;
 import dev.caravan.training.TrainingProgress;
 
 /** Runs over HTTP: what reaches the run operations, what comes back, and who may change anything. */
-@WebMvcTest(controllers = RunController.class,
+@WebMvcTest(controllers = {RunController.class, RunLogController.class},
         properties = {"caravan.api.token=" + ApiCalls.TOKEN, "logging.file.name="})
 @Import(ApiToken.class)
 class RunControllerTest {
@@ -104,6 +105,17 @@ class RunControllerTest {
                 .andExpect(jsonPath("$.admission").value("STARTED"));
 
         then(operations).should().submit("fashion", Map.of("trainSteps", "2000", "learningRate", "0.01"), "api");
+    }
+
+    @Test
+    void aSubmissionFromTheCliIsRecordedAsTheCli() throws Exception {
+        given(operations.submit(any(), anyMap(), anyString()))
+                .willReturn(new Submission("mnist-0c1d2e3f4a", "mnist", "9b8a7c", 4, Admission.STARTED));
+
+        mvc.perform(post("/api/runs").with(withToken()).header("User-Agent", RunController.CLI_AGENT + "/1"))
+                .andExpect(status().isAccepted());
+
+        then(operations).should().submit(null, Map.of(), "cli");
     }
 
     @Test
@@ -224,17 +236,20 @@ class RunControllerTest {
     }
 
     @Test
-    void theListIsFilteredAsAskedAndItsLimitKeptInBounds() throws Exception {
-        given(runs.list(any(), any(), any(), anyInt())).willReturn(List.of(failedRun()));
+    void theListIsFilteredAsAskedPagedAndItsLimitKeptInBounds() throws Exception {
+        given(runs.list(any(), any(), any(), anyInt(), anyInt())).willReturn(List.of(failedRun()));
+        given(runs.count(any(), any(), any())).willReturn(10_001L);
         Instant before = Instant.now();
 
         mvc.perform(get("/api/runs").param("status", "failed").param("model", "mnist").param("since", "PT24H")
-                        .param("limit", "50000"))
+                        .param("limit", "50000").param("offset", "10000"))
                 .andExpect(status().isOk())
-                .andExpect(jsonPath("$[0].name").value(RUN));
+                .andExpect(header().string("X-Total-Count", "10001"))
+                .andExpect(jsonPath("$[0].name").value(RUN))
+                .andExpect(jsonPath("$[0].trigger").value("api"));
 
         ArgumentCaptor<Instant> since = ArgumentCaptor.forClass(Instant.class);
-        then(runs).should().list(eq("failed"), eq("mnist"), since.capture(), eq(10_000));
+        then(runs).should().list(eq("failed"), eq("mnist"), since.capture(), eq(10_000), eq(10_000));
         Duration day = Duration.ofHours(24);
         assertThat(since.getValue()).isBetween(before.minus(day), Instant.now().minus(day));
     }
@@ -309,6 +324,7 @@ class RunControllerTest {
     @Test
     void theLogOfARunIsItsTrainersLog() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         willAnswer(call -> {
             call.getArgument(2, OutputStream.class).write(
                     "step 100: loss 0.31\njava.lang.OutOfMemoryError: Java heap space\n".getBytes(StandardCharsets.UTF_8));
@@ -327,6 +343,7 @@ class RunControllerTest {
     @Test
     void theLogOfOneReplicaIsAskedForByItsName() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         willAnswer(call -> {
             call.getArgument(2, OutputStream.class).write("worker-1: lost its shard\n".getBytes(StandardCharsets.UTF_8));
             return null;
@@ -344,6 +361,7 @@ class RunControllerTest {
     @Test
     void aLogTheRuntimeCannotGiveIsNotFoundWithTheReason() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         willThrow(new TrainingException("run " + RUN + " has no trainer pod in namespace caravan"))
                 .given(training).copyLog(eq(RUN), isNull(), any(), any());
 
@@ -358,6 +376,7 @@ class RunControllerTest {
     @Test
     void anUnknownReplicaIsNotFoundAndTheAnswerNamesTheReplicasWithLogs() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         willThrow(new TrainingException("run " + RUN + " has no log of replica 'worker-5'; its replicas with logs are "
                 + "[chief, worker-0, ps-0]")).given(training).copyLog(eq(RUN), eq("worker-5"), any(), any());
 
@@ -375,6 +394,7 @@ class RunControllerTest {
     @Test
     void aLogThatBreaksOffAfterItsFirstLinesEndsWithTheReason() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         willAnswer(call -> {
             call.getArgument(2, OutputStream.class).write("step 100: loss 0.31\n".getBytes(StandardCharsets.UTF_8));
             throw new TrainingException("the pod of run " + RUN + " was deleted");
@@ -391,6 +411,7 @@ class RunControllerTest {
     @Test
     void theCurvesCarryTheTotalStepsTheTrainerReportedAndNoneWhenItReportedNone() throws Exception {
         given(queries.get(RUN)).willReturn(Optional.of(new RunView(failedRun(), List.of(), Map.of(), null)));
+        given(runs.find(RUN)).willReturn(Optional.of(failedRun()));
         given(runs.scalars(RUN)).willReturn(List.of(new TrainingProgress(30, 300, 0.9, 0.7),
                 new TrainingProgress(60, 0, 0.5, 0.8)));
 
@@ -413,6 +434,6 @@ class RunControllerTest {
     private static Run failedRun() {
         Instant started = Instant.parse("2025-01-02T03:04:05Z");
         return new Run(RUN, "mnist", "9b8a7c", 1L, 2L, "FAILED", "FAILED", "train: the trainer ran out of memory", 3L,
-                started, started, started.plusSeconds(20));
+                started, started, started.plusSeconds(20), "api");
     }
 }

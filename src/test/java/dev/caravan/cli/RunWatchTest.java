@@ -75,7 +75,7 @@ class RunWatchTest {
         });
         api.start();
         StringWriter out = new StringWriter();
-        ApiClient client = new ApiClient("http://127.0.0.1:" + api.getAddress().getPort(), null);
+        ApiClient client = new ApiClient("http://127.0.0.1:" + api.getAddress().getPort(), caravan -> null);
 
         assertThat(new RunWatch(client, new PrintWriter(out)).follow(RUN)).isEqualTo("PROMOTED");
         return out.toString();

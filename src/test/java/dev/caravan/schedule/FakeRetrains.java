@@ -37,7 +37,7 @@ final class FakeRetrains implements Retrains {
     static Run completedRun(String name, Snapshot snapshot) {
         Instant at = Instant.parse("2025-05-31T00:00:00Z");
         return new Run(name, "mnist", snapshot.hash(), 1L, 1L, "COMPLETED", "PROMOTED", "promote: version 1", 1L,
-                at, at, at.plusSeconds(300));
+                at, at, at.plusSeconds(300), "schedule");
     }
 
     /** A model with a run going: the runs table knows it as {@code run}, and requests queue behind it. */
