@@ -164,9 +164,11 @@ public final class Browser implements BeforeAllCallback, AfterEachCallback, Afte
         }
         if (service != null) {
             service.stop();
+            service = null;
         }
         if (profile != null) {
             FileSystemUtils.deleteRecursively(profile.toFile());
+            profile = null;
         }
     }
 }
