@@ -31,6 +31,7 @@ public class ApiToken {
     private static final Logger log = LoggerFactory.getLogger(ApiToken.class);
 
     private final byte[] token;
+    private final String whereToFind;
 
     @Autowired
     ApiToken(@Value("${caravan.api.token:}") String configured, @Value("${caravan.home}") Path home) {
@@ -43,6 +44,15 @@ public class ApiToken {
         String value = configured == null || configured.isBlank() ? storedOrGenerated(home.resolve(FILE), console)
                 : configured.trim();
         this.token = value.getBytes(StandardCharsets.UTF_8);
+        this.whereToFind = configured == null || configured.isBlank()
+                ? "the one Caravan generated in " + home.resolve(FILE).toAbsolutePath()
+                + " (the caravan CLI on this machine reads it from there)"
+                : "the one this Caravan was given in CARAVAN_API_TOKEN (caravan.api.token)";
+    }
+
+    /** Where a person finds the token, for an answer that refuses a call without it. */
+    String whereToFind() {
+        return whereToFind;
     }
 
     /** True when {@code presented} is the token, compared in constant time. */

@@ -11,8 +11,11 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Guards the API: a call that changes something needs {@code Authorization: Bearer <token>}; reads are open from
@@ -24,9 +27,11 @@ class ApiTokenFilter extends OncePerRequestFilter {
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final ApiToken token;
+    private final ObjectMapper json;
 
-    ApiTokenFilter(ApiToken token) {
+    ApiTokenFilter(ApiToken token, ObjectMapper json) {
         this.token = token;
+        this.json = json;
     }
 
     @Override
@@ -46,9 +51,11 @@ class ApiTokenFilter extends OncePerRequestFilter {
         }
         response.setStatus(HttpStatus.UNAUTHORIZED.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getWriter().write("{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
-                + (presented == null ? "this call needs the header Authorization: Bearer <token>" : "the token is not valid")
-                + "; the token is CARAVAN_API_TOKEN, or the one Caravan generated in .caravan/api-token\"}");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, (presented == null
+                ? "this call needs the header Authorization: Bearer <token>" : "the token is not valid")
+                + "; the token is " + token.whereToFind());
+        problem.setTitle("Unauthorized");
+        json.writeValue(response.getWriter(), problem);
     }
 
     private static boolean loopback(String address) {

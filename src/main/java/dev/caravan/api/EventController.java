@@ -57,6 +57,11 @@ class EventController {
         return stream;
     }
 
+    /** True while no client follows the events. */
+    boolean isIdle() {
+        return streams.isEmpty();
+    }
+
     @EventListener
     void on(RunEvent event) {
         publish("run", event);

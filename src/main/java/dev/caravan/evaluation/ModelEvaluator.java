@@ -39,15 +39,27 @@ public class ModelEvaluator {
 
     /** The share of test images under {@code dataDir} that the model at {@code export} classifies right. */
     public double accuracy(S3Location export, S3Location dataDir) {
+        return evaluate(export, dataDir).value();
+    }
+
+    /**
+     * The model at {@code export} on the test images under {@code dataDir}: its accuracy, the confusion matrix over
+     * the labels 0 to the highest label or class seen, and the first {@value Evaluation#MISCLASSIFIED_KEPT}
+     * misclassified images.
+     *
+     * @throws IllegalStateException when the export is not a SavedModel whose serving_default signature takes
+     *                               x [-1,28,28] (floats 0..1) and gives classes
+     */
+    public Evaluation evaluate(S3Location export, S3Location dataDir) {
         MnistDataset test = MnistData.load(store, dataDir, MnistSplit.TEST);
         Path local = download(export);
         try (SavedModelBundle bundle = SavedModelBundle.load(local.toString(), "serve")) {
             SessionFunction serving = bundle.function("serving_default");
-            int correct = 0;
+            int[] predicted = new int[test.count()];
             for (int start = 0; start < test.count(); start += BATCH) {
-                correct += correctIn(serving, test, start, Math.min(BATCH, test.count() - start));
+                classify(serving, test, start, Math.min(BATCH, test.count() - start), predicted);
             }
-            return (double) correct / test.count();
+            return ConfusionMatrix.of(test, predicted);
         } catch (IllegalArgumentException | org.tensorflow.exceptions.TensorFlowException e) {
             throw new IllegalStateException("the export at " + export + " is not a SavedModel with a serving_default "
                     + "signature taking x [-1,28,28] and giving classes: " + e.getMessage(), e);
@@ -56,7 +68,7 @@ public class ModelEvaluator {
         }
     }
 
-    private static int correctIn(SessionFunction serving, MnistDataset test, int start, int count) {
+    private static void classify(SessionFunction serving, MnistDataset test, int start, int count, int[] predicted) {
         int size = test.imageSize();
         float[] pixels = new float[count * size];
         for (int i = 0; i < count; i++) {
@@ -66,13 +78,9 @@ public class ModelEvaluator {
              Result result = serving.call(Map.of("x", x))) {
             TUint8 classes = (TUint8) result.get("classes").orElseThrow(
                     () -> new IllegalStateException("the serving_default signature has no output 'classes'"));
-            int correct = 0;
             for (int i = 0; i < count; i++) {
-                if (Byte.toUnsignedInt(classes.getByte(i)) == test.label(start + i)) {
-                    correct++;
-                }
+                predicted[start + i] = Byte.toUnsignedInt(classes.getByte(i));
             }
-            return correct;
         }
     }
 

@@ -6,11 +6,13 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.repeat.RepeatStatus;
 
+import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.definition.PipelineDefinition;
+import dev.caravan.evaluation.Evaluation;
+import dev.caravan.evaluation.EvaluationStore;
 import dev.caravan.evaluation.Gate;
 import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.evaluation.TrainerMetrics;
-import dev.caravan.definition.PipelineCatalog;
-import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.registry.ModelRegistry;
 
 /**
@@ -26,10 +28,12 @@ class EvaluateTasklet implements Tasklet {
     private final TrainerMetrics trainerMetrics;
     private final ModelRegistry registry;
     private final PipelineCatalog pipelines;
+    private final EvaluationStore evaluations;
 
     EvaluateTasklet(ModelEvaluator evaluator, TrainerMetrics trainerMetrics, ModelRegistry registry,
-                    PipelineCatalog pipelines) {
+                    PipelineCatalog pipelines, EvaluationStore evaluations) {
         this.evaluator = evaluator;
+        this.evaluations = evaluations;
         this.trainerMetrics = trainerMetrics;
         this.registry = registry;
         this.pipelines = pipelines;
@@ -40,11 +44,14 @@ class EvaluateTasklet implements Tasklet {
         RunContext run = RunContext.of(chunk);
         PipelineDefinition pipeline = run.pipeline(pipelines);
         Gate gate = Gate.of(pipeline.gate());
-        double value = pipeline.evaluation().isBuiltin("trainer")
-                ? trainerMetrics.value(run.modelDir(), gate.metric())
-                : evaluator.accuracy(run.exportDir(), run.dataDir());
+        Evaluation evaluation = pipeline.evaluation().isBuiltin("trainer")
+                ? Evaluation.ofMetric(gate.metric(), trainerMetrics.value(run.modelDir(), gate.metric()))
+                : evaluator.evaluate(run.exportDir(), run.dataDir());
+        double value = evaluation.value();
         registry.recordAccuracy(run.model(), run.version(), value);
         Gate.Verdict verdict = gate.judge(value, registry.serving(run.model()));
+        evaluations.save(run.runName(), evaluation,
+                new EvaluationStore.GateVerdict(verdict.promote(), gate.min(), verdict.reason()));
         if (verdict.promote()) {
             registry.passed(run.model(), run.version(), verdict.reason());
             StepMessages.say(chunk, verdict.reason() + ": promote version " + run.version());

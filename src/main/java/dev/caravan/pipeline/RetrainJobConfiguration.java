@@ -7,13 +7,14 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.builder.TaskletStepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.support.transaction.ResourcelessTransactionManager;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.batch.support.transaction.ResourcelessTransactionManager;
 
 import dev.caravan.data.DataValidation;
 import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.evaluation.EvaluationStore;
 import dev.caravan.evaluation.ModelEvaluator;
 import dev.caravan.evaluation.TrainerMetrics;
 import dev.caravan.registry.ModelOperations;
@@ -21,10 +22,10 @@ import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.VersionFolders;
 import dev.caravan.serving.ServingBackend;
 import dev.caravan.smoketest.SmokeTest;
+import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.training.TrainingBackend;
-import dev.caravan.snapshot.SnapshotStore;
 
 /**
  * The {@code retrain} job: prepare, validateData, tensorboard, train, evaluate, then promote and smokeTest unless
@@ -90,8 +91,10 @@ class RetrainJobConfiguration {
     }
 
     @Bean
-    Step evaluate(ModelEvaluator evaluator, ObjectStore store, ModelRegistry registry, PipelineCatalog pipelines) {
-        return step("evaluate", new EvaluateTasklet(evaluator, new TrainerMetrics(store), registry, pipelines));
+    Step evaluate(ModelEvaluator evaluator, ObjectStore store, ModelRegistry registry, PipelineCatalog pipelines,
+                  EvaluationStore evaluations) {
+        return step("evaluate", new EvaluateTasklet(evaluator, new TrainerMetrics(store), registry, pipelines,
+                evaluations));
     }
 
     @Bean

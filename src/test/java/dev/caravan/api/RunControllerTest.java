@@ -185,7 +185,7 @@ class RunControllerTest {
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(401))
                 .andExpect(jsonPath("$.detail").value("this call needs the header Authorization: Bearer <token>; the "
-                        + "token is CARAVAN_API_TOKEN, or the one Caravan generated in .caravan/api-token"));
+                        + "token is the one this Caravan was given in CARAVAN_API_TOKEN (caravan.api.token)"));
 
         verifyNoInteractions(operations);
     }

@@ -42,10 +42,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.jdbc.JdbcTestUtils;
 
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
 import dev.caravan.data.DataValidation;
 import dev.caravan.database.SchemaMigrations;
 import dev.caravan.definition.PipelineCatalog;
+import dev.caravan.evaluation.Evaluation;
+import dev.caravan.evaluation.EvaluationStore;
 import dev.caravan.evaluation.ModelEvaluator;
+import dev.caravan.registry.ModelHistory;
 import dev.caravan.registry.ModelOperations;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.ModelVersion;
@@ -57,7 +62,6 @@ import dev.caravan.snapshot.Snapshot;
 import dev.caravan.snapshot.SnapshotStore;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import dev.caravan.tensorboard.TensorBoardBackend;
 import dev.caravan.tensorboard.TensorBoardInfo;
 import dev.caravan.testutil.Pipelines;
@@ -92,7 +96,8 @@ class RetrainJobRestartTest {
             TransactionAutoConfiguration.class, BatchAutoConfiguration.class})
     @ConfigurationPropertiesScan("dev.caravan")
     @Import({SchemaMigrations.class, RetrainJobConfiguration.class, RunLifecycle.class, StepMessages.class,
-            RunStops.class, RunStore.class, ModelRegistry.class, ModelOperations.class, VersionFolders.class})
+            RunStops.class, RunStore.class, ModelRegistry.class, ModelOperations.class, ModelHistory.class,
+            VersionFolders.class, EvaluationStore.class})
     static class RetrainJobOnStubs {
 
         @Bean
@@ -238,7 +243,7 @@ class RetrainJobRestartTest {
             String logDir = call.<S3Location>getArgument(1).uri();
             return new TensorBoardInfo(logDir, "tensorboard --logdir " + logDir);
         });
-        given(evaluator.accuracy(any(), any())).willReturn(0.97);
+        given(evaluator.evaluate(any(), any())).willReturn(Evaluation.ofMetric("accuracy", 0.97));
     }
 
     private static TrainingResult trained(TrainingRequest request, TrainingListener listener) {
