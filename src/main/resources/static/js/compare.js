@@ -10,8 +10,9 @@ export async function render(view, { params }, scope) {
 
   const runs = await Promise.all(names.map(async (name) => {
     const base = `/api/runs/${encodeURIComponent(name)}`;
-    const [run, points, evaluation] = await Promise.all([
-      get(base), get(`${base}/scalars`).catch(() => []), getOptional(`${base}/evaluation`).catch(() => null)]);
+    const [run, points] = await Promise.all([get(base), get(`${base}/scalars`).catch(() => [])]);
+    const evaluated = run.steps.some((s) => s.name === 'evaluate' && s.endedAt);
+    const evaluation = evaluated ? await getOptional(`${base}/evaluation`).catch(() => null) : null;
     return { name, view: run, points, evaluation };
   }));
   if (!scope.alive) return;

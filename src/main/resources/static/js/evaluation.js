@@ -9,6 +9,10 @@ export function evaluationView(run, scope) {
   const strip = h('div', { 'data-testid': 'misclassified', class: 'strip' });
   let chart;
 
+  function none() {
+    verdict.textContent = 'No evaluation yet: the evaluate step has not run for this run.';
+  }
+
   async function load() {
     let evaluation;
     try {
@@ -18,10 +22,7 @@ export function evaluationView(run, scope) {
       return;
     }
     if (!scope.alive) return;
-    if (!evaluation) {
-      verdict.textContent = 'No evaluation yet: the evaluate step has not run for this run.';
-      return;
-    }
+    if (!evaluation) return none();
     const gate = evaluation.gate || {};
     fill(verdict,
       h('span', { class: 'badge', 'data-s': gate.passed ? 'PASSED' : 'REJECTED' }, gate.passed ? 'PASSED' : 'REJECTED'), ' ',
@@ -63,5 +64,5 @@ export function evaluationView(run, scope) {
     });
   }
 
-  return { nodes: [verdict, confusion, strip], load };
+  return { nodes: [verdict, confusion, strip], load, none };
 }

@@ -58,7 +58,7 @@ async function model(name, reload) {
 function who(version, events) {
   const lines = events.filter((e) => e.version === version.version || e.fromVersion === version.version).map((e) => {
     if (e.action === 'promoted' && e.version === version.version) return `promoted ${time(e.at)} by ${e.by || e.run || '?'}`;
-    if (e.action === 'rolledBack' && e.fromVersion === version.version) return `rolled back ${time(e.at)} by ${e.by || '?'}${e.reason ? `: ${e.reason}` : ''}`;
+    if (e.action === 'rolledBack' && e.fromVersion === version.version) return `rolled back ${time(e.at)} by ${e.by || '?'}${e.reason && !e.reason.startsWith('rolled back by') ? `: ${e.reason}` : ''}`;
     if (e.action === 'rolledBack') return `restored ${time(e.at)} by a roll back from v${e.fromVersion}`;
     return null;
   }).filter(Boolean);

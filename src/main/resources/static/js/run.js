@@ -122,7 +122,9 @@ export async function render(root, { id: name }, scope) {
     if (e.type === 'StepFinished' && e.step === 'evaluate') evaluation.load();
     refreshSoon();
   });
-  evaluation.load();
+  // Asking before the evaluate step has run would only earn a 404.
+  if (view.steps.some((s) => s.name === 'evaluate' && s.endedAt)) evaluation.load();
+  else evaluation.none();
   const points = await get(`${url}/scalars`).catch(() => []);
   if (!scope.alive) return;
   curve = await curves(curveBox, [{ label: name, points }]);

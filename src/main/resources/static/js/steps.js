@@ -1,6 +1,6 @@
 // A run's seven steps: an ECharts graph (status colour, shape and text per node) and the same as a list.
 import { echart } from './charts.js';
-import { h, isoSeconds, seconds } from './ui.js';
+import { fill, h, isoSeconds, seconds } from './ui.js';
 
 export const STEPS = ['prepare', 'validateData', 'tensorboard', 'train', 'evaluate', 'promote', 'smokeTest'];
 
@@ -37,11 +37,16 @@ export async function stepView(scope) {
   let chart;
   let steps = [];
 
+  // Items are updated in place, not replaced, so a reader (or a test) holding one keeps it.
   function drawList() {
-    list.replaceChildren(...steps.map((s) => h('li', { 'data-step': s.name, 'data-status': s.status },
-      h('span', { class: 'badge', 'data-s': s.status }, s.status), ' ',
-      h('strong', {}, s.name), ' ', h('span', { class: 'muted' }, duration(s)),
-      s.message ? h('div', { class: 'message' }, s.message) : null)));
+    for (const s of steps) {
+      let li = list.querySelector(`li[data-step="${s.name}"]`);
+      if (!li) list.append(li = h('li', { 'data-step': s.name }));
+      li.dataset.status = s.status;
+      fill(li, h('span', { class: 'badge', 'data-s': s.status }, s.status), ' ',
+        h('strong', {}, s.name), ' ', h('span', { class: 'muted' }, duration(s)),
+        s.message ? h('div', { class: 'message' }, s.message) : null);
+    }
   }
 
   function drawGraph() {
@@ -49,17 +54,17 @@ export async function stepView(scope) {
     const narrow = graph.clientWidth < 640;
     // Nodes sit on hidden axes (one slot per step), left to right, or top to bottom on a phone.
     const slot = { type: 'value', show: false, min: -0.5, max: STEPS.length - 0.5 };
-    const across = { type: 'value', show: false, min: -1, max: 1 };
+    const across = narrow ? { type: 'value', show: false, min: -0.2, max: 1 } : { type: 'value', show: false, min: -1, max: 1 };
     chart.setOption({
       animation: false,
-      grid: narrow ? { left: 30, right: 200, top: 10, bottom: 10 } : { left: 10, right: 10, top: 12, bottom: 78 },
+      grid: narrow ? { left: 16, right: 16, top: 16, bottom: 16 } : { left: 10, right: 10, top: 12, bottom: 78 },
       xAxis: narrow ? across : slot,
       yAxis: narrow ? { ...slot, inverse: true } : across,
       tooltip: { formatter: (p) => (p.dataType === 'node' ? tip(steps[p.dataIndex]) : '') },
       series: [{
         type: 'graph', coordinateSystem: 'cartesian2d', edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 8,
         lineStyle: { color: '#666', width: 1.5 },
-        label: { show: true, position: narrow ? 'right' : 'bottom', color: '#222', fontSize: 12, lineHeight: 15, formatter: (p) => label(steps[p.dataIndex]) },
+        label: { show: true, position: narrow ? 'right' : 'bottom', color: '#222', fontSize: 12, lineHeight: 15, formatter: (p) => label(steps[p.dataIndex], narrow) },
         data: steps.map((s, i) => {
           const [color, symbol] = LOOK[s.status] || LOOK.UNKNOWN;
           return {
@@ -73,7 +78,13 @@ export async function stepView(scope) {
   }
 
   const tip = (s) => `${s.name}: ${s.status} ${duration(s)}<br>${(s.message || '').replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}`;
-  const label = (s) => `${s.name}\n${(LOOK[s.status] || LOOK.UNKNOWN)[2]} ${s.status}\n${duration(s)}${s.message ? `\n${s.message.length > 24 ? `${s.message.slice(0, 23)}…` : s.message}` : ''}`;
+  // On a phone one line per node; the list below has the messages.
+  const label = (s, narrow) => {
+    const status = `${(LOOK[s.status] || LOOK.UNKNOWN)[2]} ${s.status}`;
+    if (narrow) return `${s.name}  ${status}  ${duration(s)}`;
+    const message = s.message && s.message.length > 24 ? `${s.message.slice(0, 23)}…` : s.message || '';
+    return `${s.name}\n${status}\n${duration(s)}\n${message}`;
+  };
 
   echart(graph).then((c) => {
     if (!scope.alive) return c.release();
@@ -82,6 +93,9 @@ export async function stepView(scope) {
     drawGraph();
     new ResizeObserver(() => drawGraph()).observe(graph);
   }).catch(() => graph.append('The step graph needs ECharts, which did not load; the list below has the steps.'));
+
+  const tick = setInterval(() => { if (steps.some((s) => s.status.startsWith('START'))) { drawList(); drawGraph(); } }, 1000);
+  scope.cleanup(() => clearInterval(tick));
 
   return {
     graph,
