@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,9 +34,9 @@ import dev.caravan.testutil.MnistUploads;
 
 /**
  * The dashboard as a person uses it, in headless Chromium against one real Caravan: an upload appears in the runs
- * list and its steps complete live, the training curve grows, a drawn digit is recognised, and a rollback needs the
- * API token. The scenarios build on each other (the first run serves version 1, a resubmit version 2), so they run
- * in order.
+ * list and its steps complete live, its evaluation shows, the training curve grows, a drawn digit is recognised, and
+ * a rollback needs the API token. The scenarios build on each other (the first run serves version 1, a resubmit
+ * version 2), so they run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardTest {
@@ -118,6 +119,32 @@ class DashboardTest {
 
     @Test
     @Order(2)
+    void theRunPageShowsHowTheModelWasJudged() {
+        JsonNode evaluation = api.get("api/runs/" + firstRun + "/evaluation");
+
+        open("#/runs/" + firstRun);
+
+        WebElement verdict = browser.testId("evaluation");
+        browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "the evaluation shows '" + verdict.getText()
+                        + "', not the verdict and the gate's reason '" + evaluation.path("gate").path("reason").asText() + "'")
+                .until(d -> verdict.getText().contains("PASSED")
+                        && verdict.getText().contains(evaluation.path("gate").path("reason").asText().trim()));
+        WebElement confusion = browser.testId("confusion");
+        browser.waitUpTo(Duration.ofSeconds(15)).withMessage("no confusion matrix drawn")
+                .until(d -> confusion.isDisplayed() && !confusion.findElements(By.cssSelector("canvas, svg, table")).isEmpty());
+        int misclassified = evaluation.path("misclassified").size();
+        assertThat(misclassified).as("misclassified images the API gives").isPositive();
+        List<WebElement> images = browser.waitUpTo(Duration.ofSeconds(10))
+                .withMessage("the misclassified strip does not show the " + misclassified + " images")
+                .until(d -> {
+                    List<WebElement> shown = browser.testId("misclassified").findElements(By.tagName("img"));
+                    return shown.size() == misclassified ? shown : null;
+                });
+        assertThat(images).allSatisfy(img -> assertThat(img.getAttribute("src")).startsWith("data:image/png"));
+    }
+
+    @Test
+    @Order(3)
     void aDrawnSevenIsRecognisedByTheServingModel() {
         open("#/try");
         WebElement canvas = browser.testId("digit-canvas");
@@ -140,7 +167,7 @@ class DashboardTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theRunPageDrawsTheTrainingCurveAsItGrows() {
         // given: a second run of the same data with other settings, asked for through the API
         secondRun = api.resubmit(firstRun, Map.of("trainSteps", "250"));
@@ -158,7 +185,7 @@ class DashboardTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anActionWithAWrongTokenIsRefusedAndSaysWhy() {
         assertThat(api.servingVersion("mnist")).isEqualTo(2);
         open("#/models");
@@ -183,7 +210,7 @@ class DashboardTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRollbackWithTheTokenServesThePreviousVersion() {
         open("#/models");
         forgetToken();
