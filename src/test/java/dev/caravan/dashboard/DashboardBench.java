@@ -1,5 +1,6 @@
 package dev.caravan.dashboard;
 
+import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,17 +79,19 @@ public final class DashboardBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (!java.nio.file.Files.isExecutable(Browser.CHROMEDRIVER) || !java.nio.file.Files.isExecutable(Browser.CHROMIUM)) {
+        if (!Files.isExecutable(Browser.CHROMEDRIVER) || !Files.isExecutable(Browser.CHROMIUM)) {
             System.err.println("needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
             System.exit(2);
         }
-        List<String> settings = new ArrayList<>(List.of("--logging.threshold.console=WARN", "--caravan.api.token=" + TOKEN,
+        List<String> settings = new ArrayList<>(List.of("--logging.threshold.console=WARN",
+                "--caravan.api.token=" + TOKEN,
                 "--caravan.pipelines.mnist.trainer.parameters.trainSteps=100",
                 "--caravan.pipelines.mnist.gate.min=0", "--caravan.pipelines.mnist.gate.tolerance=1",
                 "--caravan.pipelines.mnist.smokeTest.minCorrect=0"));
         settings.addAll(List.of(args));
         Browser browser = new Browser();
-        try (CaravanInstance caravan = CaravanInstance.start(CaravanTestProperties.newHome(), settings.toArray(String[]::new))) {
+        try (CaravanInstance caravan = CaravanInstance.start(CaravanTestProperties.newHome(),
+                settings.toArray(String[]::new))) {
             String base = "http://127.0.0.1:" + caravan.bean(Environment.class).getProperty("local.server.port") + "/";
             seed(caravan.bean(JdbcTemplate.class));
             ChromeDriver driver = browser.start();

@@ -121,17 +121,18 @@ class DashboardTest {
     @Order(2)
     void theRunPageShowsHowTheModelWasJudged() {
         JsonNode evaluation = api.get("api/runs/" + firstRun + "/evaluation");
+        String reason = evaluation.path("gate").path("reason").asText().trim();
 
         open("#/runs/" + firstRun);
 
         WebElement verdict = browser.testId("evaluation");
         browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "the evaluation shows '" + verdict.getText()
-                        + "', not the verdict and the gate's reason '" + evaluation.path("gate").path("reason").asText() + "'")
-                .until(d -> verdict.getText().contains("PASSED")
-                        && verdict.getText().contains(evaluation.path("gate").path("reason").asText().trim()));
+                        + "', not the verdict PASSED and the gate's reason '" + reason + "'")
+                .until(d -> verdict.getText().contains("PASSED") && verdict.getText().contains(reason));
         WebElement confusion = browser.testId("confusion");
         browser.waitUpTo(Duration.ofSeconds(15)).withMessage("no confusion matrix drawn")
-                .until(d -> confusion.isDisplayed() && !confusion.findElements(By.cssSelector("canvas, svg, table")).isEmpty());
+                .until(d -> confusion.isDisplayed()
+                        && !confusion.findElements(By.cssSelector("canvas, svg, table")).isEmpty());
         int misclassified = evaluation.path("misclassified").size();
         assertThat(misclassified).as("misclassified images the API gives").isPositive();
         List<WebElement> images = browser.waitUpTo(Duration.ofSeconds(10))
@@ -335,6 +336,7 @@ class DashboardTest {
                                                                      int height, double x, double y, long millis) {
         int offsetX = (int) Math.round((x / 280.0 - 0.5) * width);
         int offsetY = (int) Math.round((y / 280.0 - 0.5) * height);
-        return finger.createPointerMove(Duration.ofMillis(millis), PointerInput.Origin.fromElement(canvas), offsetX, offsetY);
+        return finger.createPointerMove(Duration.ofMillis(millis), PointerInput.Origin.fromElement(canvas), offsetX,
+                offsetY);
     }
 }

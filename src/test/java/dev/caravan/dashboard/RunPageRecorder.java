@@ -64,7 +64,8 @@ final class RunPageRecorder {
         List<Seen> seen = new ArrayList<>();
         for (Object entry : (List<?>) raw) {
             Map<?, ?> map = (Map<?, ?>) entry;
-            seen.add(new Seen(String.valueOf(map.get("steps")), map.get("points") == null ? null : String.valueOf(map.get("points")),
+            Object points = map.get("points");
+            seen.add(new Seen(String.valueOf(map.get("steps")), points == null ? null : String.valueOf(points),
                     ((Number) map.get("at")).longValue()));
         }
         return seen;
