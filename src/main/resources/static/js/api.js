@@ -72,7 +72,9 @@ export async function act(method, path, body) {
     }
     sessionStorage.removeItem(TOKEN_KEY);
     const problem = await res.json().catch(() => ({}));
-    const why = `${problem.detail || 'The token was refused (401).'} ${TOKEN_HINT}`;
+    const detail = problem.detail || 'The token was refused (401).';
+    // Caravan's own 401 says where its token is; add our hint only when it does not.
+    const why = /token is/.test(detail) ? detail : `${detail} ${TOKEN_HINT}`;
     showProblem(why);
     token = await askToken(why);
   }

@@ -23,7 +23,7 @@ function newScope() {
   };
 }
 
-async function route() {
+async function route(event) {
   const [path, query = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const [page = 'runs', ...rest] = path.split('/').map(decodeURIComponent);
   const params = new URLSearchParams(query);
@@ -40,6 +40,11 @@ async function route() {
     const module = await load();
     if (!mine.alive) return;
     view.replaceChildren();
+    if (event) {
+      // A new page: start at its top, with keyboard focus at its start rather than on the link left behind.
+      window.scrollTo(0, 0);
+      view.focus({ preventScroll: true });
+    }
     await module.render(view, { id: rest.join('/'), params }, mine);
   } catch (e) {
     if (mine.alive) showProblem(e.message);
@@ -47,5 +52,6 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+// Opened at once so the header shows whether live updates arrive, whichever page comes first.
 onEvent(() => {});
 route();

@@ -5,7 +5,7 @@ import { fill, h, percent } from './ui.js';
 
 export function evaluationView(run, scope) {
   const verdict = h('div', { 'data-testid': 'evaluation', class: 'verdict' }, 'Loading the evaluation…');
-  const confusion = h('div', { 'data-testid': 'confusion', class: 'confusion', hidden: true });
+  const confusion = h('div', { 'data-testid': 'confusion', class: 'confusion', role: 'img', hidden: true });
   const strip = h('div', { 'data-testid': 'misclassified', class: 'strip' });
   let chart;
 

@@ -17,7 +17,7 @@ export async function render(root, { id: name }, scope) {
   if (!scope.alive) return;
 
   const header = h('div', { class: 'summary' });
-  const steps = await stepView(scope);
+  const steps = stepView(scope);
   const curveBox = h('div', { 'data-testid': 'curve', class: 'curve', 'data-points': 0 });
   const evaluation = evaluationView(name, scope);
   const params = h('div');
@@ -67,7 +67,7 @@ export async function render(root, { id: name }, scope) {
       h('dt', {}, 'hash'), h('dd', {}, h('code', { title: info?.hash || run.snapshot }, info?.hash || run.snapshot)),
       info ? [h('dt', {}, 'objects'), h('dd', {}, String(info.objects)), h('dt', {}, 'bytes'),
         h('dd', {}, `${bytes(info.bytes)} (${info.bytes})`), h('dt', {}, 'location'), h('dd', {}, info.location || ''),
-        h('dt', {}, 'frozen'), h('dd', {}, time(info.createdAt))] : []));
+        info.createdAt ? [h('dt', {}, 'frozen'), h('dd', {}, time(info.createdAt))] : []] : []));
   }
 
   async function post(action, body) {

@@ -69,14 +69,15 @@ export async function render(view, { params }, scope) {
     const known = Number.isFinite(page.total);
     const last = state.offset + page.items.length;
     total.textContent = known
-      ? `${page.total} runs${page.total ? ` (showing ${state.offset + 1}–${last})` : ''}`
+      ? `${page.total} run${page.total === 1 ? "" : "s"}${page.total ? ` (showing ${state.offset + 1}–${last})` : ''}`
       : `showing ${state.offset + 1}–${last}`;
     prev.disabled = state.offset === 0;
     next.disabled = known ? last >= page.total : page.items.length < PAGE;
   }
 
   const reload = debounce(() => load().catch(() => {}), 200);
-  scope.onEvent((e) => { if (e.kind === 'run') reload(); });
+  // Training progress changes no column; every other run event may change a row, or add one.
+  scope.onEvent((e) => { if (e.kind === 'run' && e.type !== 'TrainingProgressed') reload(); });
   // Ages grow without events.
   const timer = setInterval(reload, 30000);
   scope.cleanup(() => clearInterval(timer));

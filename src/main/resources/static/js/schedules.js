@@ -17,6 +17,15 @@ export async function render(view, params, scope) {
   await load();
 }
 
+/** A fire time as the schedule's own time zone tells it, since that is the zone its cron is read in. */
+function zoned(iso, zone) {
+  try {
+    return new Date(iso).toLocaleString(undefined, { timeZone: zone || undefined, timeZoneName: 'short' });
+  } catch {
+    return time(iso);
+  }
+}
+
 function card(s, reload) {
   const remove = async () => {
     if (await act('DELETE', `/api/schedules/${encodeURIComponent(s.name)}`)) reload();
@@ -30,7 +39,7 @@ function card(s, reload) {
       h('dt', {}, 'starting deadline'), h('dd', {}, s.startingDeadline || 'none'),
       h('dt', {}, 'parameters'), h('dd', {}, Object.entries(s.parameters || {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'pipeline defaults')),
     h('h3', {}, 'Next five fires'),
-    h('ol', { 'data-testid': 'next-fires' }, (s.nextFireTimes || []).slice(0, 5).map((t) => h('li', {}, time(t)))),
+    h('ol', { 'data-testid': 'next-fires' }, (s.nextFireTimes || []).slice(0, 5).map((t) => h('li', {}, zoned(t, s.timeZone)))),
     h('h3', {}, 'Recent fires'),
     (s.history || []).length ? table({ 'data-testid': 'fires' }, ['Scheduled', 'Fired', 'Outcome', 'Run', 'Reason'],
       s.history.map((f) => h('tr', {}, h('td', {}, time(f.scheduledAt)), h('td', {}, time(f.firedAt)),

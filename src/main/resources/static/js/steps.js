@@ -31,7 +31,7 @@ function duration(step) {
 
 const rank = (s) => (s.status === 'PENDING' ? 0 : s.status.startsWith('START') ? 1 : 2);
 
-export async function stepView(scope) {
+export function stepView(scope) {
   const graph = h('div', { 'data-testid': 'step-graph', class: 'step-graph', role: 'img', 'aria-label': 'Step graph; the list below says the same' });
   const list = h('ul', { 'data-testid': 'steps', class: 'steps' });
   let chart;
@@ -110,8 +110,11 @@ export async function stepView(scope) {
     apply(event) {
       const step = steps.find((s) => s.name === event.step);
       if (!step) return;
-      if (event.type === 'StepStarted') Object.assign(step, { status: 'STARTED', startedAt: new Date().toISOString(), message: step.message });
-      else Object.assign(step, { status: event.status || 'COMPLETED', durationMs: event.durationMs, message: event.message });
+      if (event.type === 'StepStarted') {
+        Object.assign(step, { status: 'STARTED', startedAt: new Date().toISOString(), endedAt: null, duration: null, durationMs: null, message: null });
+      } else {
+        Object.assign(step, { status: event.status || 'COMPLETED', durationMs: event.durationMs, message: event.message });
+      }
       drawList();
       drawGraph();
     },
