@@ -91,10 +91,10 @@ class DashboardTest {
         MnistUploads.marker(caravan.store(), data);
 
         // then: its row appears without a reload
-        WebElement row = browser.waitUpTo(Duration.ofMinutes(1)).withMessage("no tr[data-run] appeared in the runs list")
+        // (the list redraws its rows as events come, so the row is read where it is found)
+        firstRun = browser.waitUpTo(Duration.ofMinutes(1)).withMessage("no tr[data-run] appeared in the runs list")
                 .until(d -> d.findElements(By.cssSelector("[data-testid='runs-table'] tr[data-run]")).stream()
-                        .findFirst().orElse(null));
-        firstRun = row.getAttribute("data-run");
+                        .findFirst().map(row -> row.getAttribute("data-run")).orElse(null));
         assertThat(caravan.runs()).extracting(r -> r.name()).contains(firstRun);
 
         // and its page, open beside the list, shows the steps complete one by one
@@ -120,28 +120,28 @@ class DashboardTest {
     @Test
     @Order(2)
     void theRunPageShowsHowTheModelWasJudged() {
-        JsonNode evaluation = api.get("api/runs/" + firstRun + "/evaluation");
+        JsonNode evaluation = api.get("api/runs/" + firstRun() + "/evaluation");
         String reason = evaluation.path("gate").path("reason").asText().trim();
 
         open("#/runs/" + firstRun);
 
-        WebElement verdict = browser.testId("evaluation");
-        browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "the evaluation shows '" + verdict.getText()
+        // (elements are looked up afresh in each poll: the page may redraw them)
+        browser.waitUpTo(Duration.ofSeconds(15)).withMessage(() -> "the evaluation shows '" + text("evaluation")
                         + "', not the verdict PASSED and the gate's reason '" + reason + "'")
-                .until(d -> verdict.getText().contains("PASSED") && verdict.getText().contains(reason));
-        WebElement confusion = browser.testId("confusion");
+                .until(d -> text("evaluation").contains("PASSED") && text("evaluation").contains(reason));
         browser.waitUpTo(Duration.ofSeconds(15)).withMessage("no confusion matrix drawn")
-                .until(d -> confusion.isDisplayed()
-                        && !confusion.findElements(By.cssSelector("canvas, svg, table")).isEmpty());
+                .until(d -> browser.testId("confusion").isDisplayed()
+                        && !browser.testId("confusion").findElements(By.cssSelector("canvas, svg, table")).isEmpty());
         int misclassified = evaluation.path("misclassified").size();
         assertThat(misclassified).as("misclassified images the API gives").isPositive();
-        List<WebElement> images = browser.waitUpTo(Duration.ofSeconds(10))
+        List<String> images = browser.waitUpTo(Duration.ofSeconds(10))
                 .withMessage("the misclassified strip does not show the " + misclassified + " images")
                 .until(d -> {
-                    List<WebElement> shown = browser.testId("misclassified").findElements(By.tagName("img"));
+                    List<String> shown = browser.testId("misclassified").findElements(By.tagName("img")).stream()
+                            .map(img -> img.getAttribute("src")).toList();
                     return shown.size() == misclassified ? shown : null;
                 });
-        assertThat(images).allSatisfy(img -> assertThat(img.getAttribute("src")).startsWith("data:image/png"));
+        assertThat(images).allSatisfy(src -> assertThat(src).startsWith("data:image/png"));
     }
 
     @Test
@@ -154,16 +154,17 @@ class DashboardTest {
         browser.testId("try-predict").click();
 
         // a predict is a POST: the page asks for the token the first time
-        WebElement answer = browser.testId("try-answer");
         browser.waitUpTo(Duration.ofSeconds(20)).withMessage("neither a token dialog nor a digit in try-answer")
-                .until(d -> tokenDialogOpen() || answer.getText().trim().matches("\\d"));
+                .until(d -> tokenDialogOpen() || text("try-answer").trim().matches("\\d"));
         if (tokenDialogOpen()) {
             enterToken(TOKEN);
         }
-        browser.waitUpTo(Duration.ofSeconds(20)).withMessage(() -> "try-answer showed no digit but '" + answer.getText()
-                + "'; problem: " + problemText()).until(d -> answer.getText().trim().matches("\\d"));
-        assertThat(answer.getText().trim()).as("the digit the model read").isEqualTo("7");
-        assertThat(browser.testId("try-version").getText()).as("the version that answered").isNotBlank()
+        browser.waitUpTo(Duration.ofSeconds(20)).withMessage(() -> "try-answer showed no digit but '"
+                + text("try-answer") + "'; problem: " + problemText()).until(d -> text("try-answer").trim().matches("\\d"));
+        assertThat(text("try-answer").trim()).as("the digit the model read").isEqualTo("7");
+        browser.waitUpTo(Duration.ofSeconds(10)).withMessage("try-version stayed empty")
+                .until(d -> !text("try-version").isBlank());
+        assertThat(text("try-version")).as("the version that answered").isNotBlank()
                 .contains(String.valueOf(api.servingVersion("mnist")));
     }
 
@@ -171,7 +172,7 @@ class DashboardTest {
     @Order(4)
     void theRunPageDrawsTheTrainingCurveAsItGrows() {
         // given: a second run of the same data with other settings, asked for through the API
-        secondRun = api.resubmit(firstRun, Map.of("trainSteps", "250"));
+        secondRun = api.resubmit(firstRun(), Map.of("trainSteps", "250"));
         assertThat(secondRun).isNotBlank().isNotEqualTo(firstRun);
 
         // when: its page is open while it trains
@@ -230,6 +231,12 @@ class DashboardTest {
                 .until(d -> !d.findElements(By.cssSelector("tr[data-version='1'][data-state='SERVING']")).isEmpty());
     }
 
+    /** The run the first scenario started: the later scenarios build on it. */
+    private static String firstRun() {
+        assertThat(firstRun).as("the run of the first scenario, which did not get that far").isNotNull();
+        return firstRun;
+    }
+
     private static WebDriver driver() {
         return browser.driver();
     }
@@ -262,6 +269,10 @@ class DashboardTest {
             }
         }
         return false;
+    }
+
+    private static String text(String testId) {
+        return browser.testId(testId).getText();
     }
 
     private static boolean tokenDialogOpen() {
