@@ -37,7 +37,8 @@ import org.springframework.util.FileSystemUtils;
  * {@code target/screenshots/} and prints the browser's console errors when a scenario fails. Never touches the
  * network: the driver is the Debian one, so Selenium Manager is not asked for one.
  */
-public final class Browser implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
+public final class Browser implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher,
+        AutoCloseable {
 
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -157,6 +158,12 @@ public final class Browser implements BeforeAllCallback, AfterEachCallback, Afte
         quit();
     }
 
+    @Override
+    public void close() {
+        quit();
+    }
+
+    /** Ends the browser and its driver, if started; safe to call twice. */
     public void quit() {
         if (driver != null) {
             driver.quit();

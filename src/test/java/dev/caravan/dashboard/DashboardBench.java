@@ -89,9 +89,9 @@ public final class DashboardBench {
                 "--caravan.pipelines.mnist.gate.min=0", "--caravan.pipelines.mnist.gate.tolerance=1",
                 "--caravan.pipelines.mnist.smokeTest.minCorrect=0"));
         settings.addAll(List.of(args));
-        Browser browser = new Browser();
+        // The browser closes first: its open event stream would hold Caravan's graceful shutdown.
         try (CaravanInstance caravan = CaravanInstance.start(CaravanTestProperties.newHome(),
-                settings.toArray(String[]::new))) {
+                settings.toArray(String[]::new)); Browser browser = new Browser()) {
             String base = "http://127.0.0.1:" + caravan.bean(Environment.class).getProperty("local.server.port") + "/";
             seed(caravan.bean(JdbcTemplate.class));
             ChromeDriver driver = browser.start();
@@ -101,8 +101,6 @@ public final class DashboardBench {
                     Runtime.getRuntime().availableProcessors(), driver.getCapabilities().getBrowserVersion(), SEEDED_RUNS);
             runsPage(browser, base);
             stepDelays(browser, caravan, base);
-        } finally {
-            browser.quit();
         }
     }
 
@@ -129,20 +127,28 @@ public final class DashboardBench {
                 + "created_at, started_at, ended_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
-    /** The runs page loaded cold, {@value #REPEATS} times: its weight and the time to its first row. */
+    /**
+     * The runs page loaded with the browser's cache off, once on a fresh Caravan (reported alone), then
+     * {@value #REPEATS} times: its weight and the time to its first row.
+     */
     private static void runsPage(Browser browser, String base) {
         ChromeDriver driver = browser.driver();
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", FIRST_ROW_CLOCK));
         List<Double> kilobytes = new ArrayList<>();
         List<Double> firstRender = new ArrayList<>();
         Map<?, ?> weight = Map.of();
-        for (int i = 0; i < REPEATS; i++) {
+        double coldStart = Double.NaN;
+        for (int i = -1; i < REPEATS; i++) {
             driver.get("about:blank");
             driver.get(base + "#/runs");
             Number shown = (Number) browser.waitUpTo(Duration.ofSeconds(60)).withMessage("the runs page showed no row")
                     .until(d -> browser.script("return window.__firstRow;"));
-            firstRender.add(shown.doubleValue());
             weight = settledWeight(browser);
+            if (i < 0) {
+                coldStart = shown.doubleValue();
+                continue;
+            }
+            firstRender.add(shown.doubleValue());
             kilobytes.add(((Number) weight.get("bytes")).doubleValue() / 1024);
         }
         String total = driver.findElements(By.cssSelector("[data-testid='runs-total']")).stream().findFirst()
@@ -150,8 +156,8 @@ public final class DashboardBench {
         out("  runs page weight: median %.0f KB, max %.0f KB in %s requests (target <= 500 KB, %.0f%% of it); largest: %s",
                 median(kilobytes), max(kilobytes), weight.get("count"), 100 * max(kilobytes) / 500, weight.get("largest"));
         out("  runs page first render (navigation start to first row, runs-total '%s'): median %.0f ms, max %.0f ms"
-                + " (target <= 1000 ms, %.0f%% of it)", total, median(firstRender), max(firstRender),
-                100 * max(firstRender) / 1000);
+                + " (target <= 1000 ms, %.0f%% of it); the first load after Caravan started: %.0f ms", total,
+                median(firstRender), max(firstRender), 100 * max(firstRender) / 1000, coldStart);
     }
 
     /** The page's resources once no new one has come for a second. */
