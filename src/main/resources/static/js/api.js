@@ -82,6 +82,32 @@ export async function act(method, path, body) {
   return null;
 }
 
+/**
+ * A prediction changes nothing, so Caravan answers one from this machine without a token, as TF Serving's REST port
+ * does; from elsewhere it asks for the token as an action does. Resolves to {answer, version} (the version that
+ * answered, from X-Model-Version, when the model server names it), or null after showing why it failed.
+ */
+export async function predict(path, body) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 401) {
+    const answer = await act('POST', path, body);
+    return answer && { answer, version: null };
+  }
+  try {
+    const answer = await read(res);
+    showProblem('');
+    return { answer, version: res.headers.get('X-Model-Version') };
+  } catch (e) {
+    showProblem(e.message);
+    return null;
+  }
+}
+
 function askToken(why) {
   const dialog = document.querySelector('[data-testid=token-dialog]');
   const input = dialog.querySelector('[data-testid=token-input]');

@@ -65,7 +65,7 @@ export async function render(view, { params }, scope) {
     const page = await getPage(`/api/runs?${query}`);
     if (!scope.alive) return;
     body.replaceChildren(...page.items.map(row));
-    if (!page.items.length) body.append(h('tr', {}, h('td', { colspan: 9 }, 'No runs match. Upload data or start a run with ./caravan run.')));
+    if (!page.items.length) body.append(h('tr', {}, h('td', { colspan: 9 }, 'No runs match. Upload data, or start a run with ./caravan submit.')));
     const known = Number.isFinite(page.total);
     const last = state.offset + page.items.length;
     total.textContent = known

@@ -1,5 +1,5 @@
 // Try the model: draw a digit (or drop a PNG), send it as 28x28 floats through the REST predict API, show the answer.
-import { act, get, serverInfo } from './api.js';
+import { get, predict, serverInfo } from './api.js';
 import { fill, h, percent } from './ui.js';
 
 const SIZE = 280;
@@ -40,16 +40,16 @@ export async function render(view) {
   async function predict() {
     const model = select.value;
     if (!model) return (answer.textContent = 'no model');
-    const result = await act('POST', `/api/models/${encodeURIComponent(model)}:predict`, { signature_name: 'serving_default', instances: [toMnist(canvas)] });
+    const result = await predict(`/api/models/${encodeURIComponent(model)}:predict`, { signature_name: 'serving_default', instances: [toMnist(canvas)] });
     if (!result) return;
-    const p = result.predictions?.[0] ?? {};
+    const p = result.answer.predictions?.[0] ?? {};
     const probabilities = Array.isArray(p) ? p : p.probabilities || p.predictions || p.scores || [];
     const best = p.classes ?? probabilities.indexOf(Math.max(...probabilities));
     answer.textContent = String(best);
     fill(bars, probabilities.map((x, digit) => h('div', { class: `bar${digit === best ? ' top' : ''}`, 'data-digit': digit },
       h('span', {}, String(digit)), h('span', { class: 'fill', style: `width:${(x * 100).toFixed(1)}%` }),
       h('span', {}, `${digit === best ? '★ ' : ''}${percent(x).replace(' %', '%')}`))));
-    version.textContent = await answeringVersion(model);
+    version.textContent = result.version ?? await answeringVersion(model);
   }
 
   const drop = h('div', {
@@ -129,7 +129,8 @@ export function toMnist(canvas) {
 }
 
 /**
- * The model server's own word when it shares this page's origin (TF Serving sends no CORS headers),
+ * When the answer did not name its version: the model server's own word when it shares this page's origin (TF Serving
+ * sends no CORS headers),
  * else the registry's serving version, read right after the answer.
  */
 async function answeringVersion(model) {

@@ -33,6 +33,8 @@ class ModelController {
     record ModelSummary(String name, Long servingVersion, Double servingAccuracy, int versions) {
     }
 
+    static final String MODEL_VERSION = "X-Model-Version";
+
     private final ModelRegistry registry;
     private final ModelOperations operations;
     private final ModelHistory history;
@@ -82,7 +84,10 @@ class ModelController {
         return operations.rollBack(name, "the API");
     }
 
-    /** Forwards a TensorFlow Serving REST predict request to the model server and answers with its answer. */
+    /**
+     * Forwards a TensorFlow Serving REST predict request to the model server and answers with its answer, with the
+     * version that answered in {@value #MODEL_VERSION} where the model server names it (Caravan's own does).
+     */
     @PostMapping(value = "/{name}:predict", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> predict(@PathVariable String name, @RequestBody String body) throws IOException, InterruptedException {
@@ -91,6 +96,9 @@ class ModelController {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return ResponseEntity.status(answer.statusCode()).contentType(MediaType.APPLICATION_JSON).body(answer.body());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.statusCode())
+                .contentType(MediaType.APPLICATION_JSON);
+        answer.headers().firstValue(MODEL_VERSION).ifPresent(version -> response.header(MODEL_VERSION, version));
+        return response.body(answer.body());
     }
 }

@@ -30,6 +30,9 @@ class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ConfigurableApplicationContext context = start(profile, properties);
+        System.out.printf("Caravan is up. Dashboard and API: http://%s:%s/%n",
+                context.getEnvironment().getProperty("server.address", "127.0.0.1"),
+                context.getEnvironment().getProperty("local.server.port", "8080"));
         CountDownLatch closed = new CountDownLatch(1);
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent) {

@@ -23,6 +23,8 @@ public class Schedules {
 
     static final int NEXT_FIRES = 5;
     static final int HISTORY = 20;
+    /** Recent fires of each schedule in the list: enough for a dashboard row, few enough for many schedules. */
+    static final int LISTED_FIRES = 5;
 
     private final Scheduler scheduler;
     private final FireHistory history;
@@ -54,7 +56,7 @@ public class Schedules {
         try {
             List<ScheduleView> views = new ArrayList<>();
             for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(ScheduleJobs.GROUP))) {
-                find(key.getName(), 1, 1).ifPresent(views::add);
+                find(key.getName(), NEXT_FIRES, LISTED_FIRES).ifPresent(views::add);
             }
             views.sort(Comparator.comparing(ScheduleView::name));
             return views;

@@ -61,13 +61,19 @@ final class RestApi {
         this.predictions = predictions;
     }
 
-    /** An HTTP status, a JSON body and, for a 405, the one method the path allows. */
-    record Response(int status, byte[] body, String allow) {
+    /**
+     * An HTTP status, a JSON body, for a 405 the one method the path allows and, for a prediction, the servable
+     * version that answered it (sent as {@value #VERSION_HEADER}; TF Serving's body has no place for it).
+     */
+    record Response(int status, byte[] body, String allow, Long version) {
 
         Response(int status, byte[] body) {
-            this(status, body, null);
+            this(status, body, null, null);
         }
     }
+
+    /** The response header naming the version that answered a prediction. */
+    static final String VERSION_HEADER = "X-Model-Version";
 
     /**
      * Answers one request. Status and metadata are answered at once; a prediction completes once a prediction
@@ -163,7 +169,7 @@ final class RestApi {
         public void respond(LoadedModel model, ModelSignature signature, List<TensorSpec> fetches,
                             List<OutputSlice> outputs) {
             try {
-                answer.complete(new Response(200, outputs(rows, fetches, outputs)));
+                answer.complete(new Response(200, outputs(rows, fetches, outputs), null, model.version()));
             } catch (ServingError e) {
                 fail(e);
             }
@@ -207,6 +213,6 @@ final class RestApi {
     private static Response methodNotAllowed(String method, String path, String allowed) {
         Response refusal = error(405, method + " " + path + " is not supported; use " + allowed
                 + ("POST".equals(allowed) ? " with a JSON body" : ""));
-        return new Response(refusal.status(), refusal.body(), allowed);
+        return new Response(refusal.status(), refusal.body(), allowed, null);
     }
 }

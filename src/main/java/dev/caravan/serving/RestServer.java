@@ -84,6 +84,9 @@ final class RestServer implements AutoCloseable {
         if (answer.allow() != null) {
             response.headers().set(HttpHeaderNames.ALLOW, answer.allow());
         }
+        if (answer.version() != null) {
+            response.headers().set(RestApi.VERSION_HEADER, answer.version());
+        }
         return response;
     }
 

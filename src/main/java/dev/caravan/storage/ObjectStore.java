@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -163,6 +164,15 @@ public final class ObjectStore implements AutoCloseable {
     public boolean exists(S3Location object) {
         return call("ListObjectsV2", object, () -> s3.listObjectsV2(b -> b.bucket(object.bucket()).prefix(object.key())
                 .maxKeys(1))).contents().stream().anyMatch(o -> o.key().equals(object.key()));
+    }
+
+    /**
+     * The object's metadata (ETag, Last-Modified, size) without its content.
+     *
+     * @throws software.amazon.awssdk.services.s3.model.NoSuchKeyException when there is no such object
+     */
+    public HeadObjectResponse head(S3Location object) {
+        return call("HeadObject", object, () -> s3.headObject(b -> b.bucket(object.bucket()).key(object.key())));
     }
 
     public ResponseInputStream<GetObjectResponse> open(S3Location object) {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -177,16 +178,18 @@ class ModelControllerTest {
     }
 
     @Test
-    void aPredictionIsTheModelServersAnswerToTheSameRequest() throws Exception {
+    void aPredictionIsTheModelServersAnswerToTheSameRequestWithTheVersionThatAnsweredAndNeedsNoTokenLocally()
+            throws Exception {
         AtomicReference<String> received = new AtomicReference<>();
         HttpServer modelServer = modelServer(received, 200, "{\"predictions\": [[0.01, 0.99]]}");
         try {
             given(serving.endpoint("mnist")).willReturn(new ServingEndpoint("127.0.0.1", 0,
                     modelServer.getAddress().getPort()));
 
-            mvc.perform(post("/api/models/mnist:predict").with(withToken()).contentType(MediaType.APPLICATION_JSON)
+            mvc.perform(post("/api/models/mnist:predict").contentType(MediaType.APPLICATION_JSON)
                             .content("{\"instances\": [[0.0, 1.0]]}"))
                     .andExpect(status().isOk())
+                    .andExpect(header().string("X-Model-Version", "7"))
                     .andExpect(content().contentType(MediaType.APPLICATION_JSON))
                     .andExpect(content().json("{\"predictions\": [[0.01, 0.99]]}"));
 
@@ -220,6 +223,7 @@ class ModelControllerTest {
                     + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] body = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("X-Model-Version", "7");
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

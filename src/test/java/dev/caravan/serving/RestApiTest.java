@@ -50,6 +50,7 @@ class RestApiTest {
         assertThat(predictions.get(0).get("classes").asInt()).isEqualTo(digits.labels()[0]);
         assertThat(predictions.get(1).get("classes").asInt()).isEqualTo(digits.labels()[1]);
         assertThat(predictions.get(0).get("predictions")).hasSize(10);
+        assertThat(answer.version).as("the version that answered").isEqualTo("1");
     }
 
     @Test
@@ -152,7 +153,7 @@ class RestApiTest {
         return rows;
     }
 
-    private record Answer(int status, JsonNode json) {
+    private record Answer(int status, JsonNode json, String version) {
     }
 
     private static Answer post(String path, Object body) throws IOException, InterruptedException {
@@ -166,7 +167,8 @@ class RestApiTest {
 
     private static Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        return new Answer(response.statusCode(), JSON.readTree(response.body()),
+                response.headers().firstValue("X-Model-Version").orElse(null));
     }
 
     private static URI uri(String path) {
