@@ -135,6 +135,16 @@ export function onEvent(listener) {
   return () => listeners.delete(listener);
 }
 
+// A page the browser leaves lets go of its stream at once: an abandoned one would hold one of the six connections a
+// browser keeps to a host until the server noticed, and stall the next pages' loads. A page shown again reconnects.
+addEventListener('pagehide', () => {
+  source?.close();
+  source = null;
+});
+addEventListener('pageshow', (e) => {
+  if (e.persisted && listeners.size && !source) connect();
+});
+
 function connect() {
   source = new EventSource('/api/events');
   const live = document.getElementById('live');

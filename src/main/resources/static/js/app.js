@@ -52,6 +52,10 @@ async function route(event) {
 }
 
 window.addEventListener('hashchange', route);
+// A page the browser leaves closes its streams (the run's log among them); shown again from the back-forward cache,
+// it is drawn afresh.
+window.addEventListener('pagehide', () => scope?.close());
+window.addEventListener('pageshow', (e) => { if (e.persisted) route(); });
 // Opened at once so the header shows whether live updates arrive, whichever page comes first.
 onEvent(() => {});
 route();

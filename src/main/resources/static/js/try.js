@@ -37,7 +37,7 @@ export async function render(view) {
     }
   }
 
-  async function predict() {
+  async function ask() {
     const model = select.value;
     if (!model) return (answer.textContent = 'no model');
     const result = await predict(`/api/models/${encodeURIComponent(model)}:predict`, { signature_name: 'serving_default', instances: [toMnist(canvas)] });
@@ -65,7 +65,7 @@ export async function render(view) {
     h('div', { class: 'try' },
       h('div', {}, drop,
         h('div', { class: 'buttons' },
-          h('button', { 'data-testid': 'try-predict', onclick: predict }, 'Predict'),
+          h('button', { 'data-testid': 'try-predict', onclick: ask }, 'Predict'),
           h('button', { 'data-testid': 'try-clear', onclick: () => { clear(); answer.textContent = '–'; bars.replaceChildren(); version.textContent = ''; } }, 'Clear')),
         h('label', {}, 'Model ', select), h('br'), h('label', {}, 'or a PNG ', file)),
       h('div', {}, h('p', {}, 'Answer: ', answer), h('p', {}, 'Answered by version ', version), bars)));

@@ -10,8 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
-
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -113,9 +112,14 @@ class EventController {
         }
     }
 
-    @PreDestroy
+    /**
+     * Ends every stream as Caravan begins to shut down, before the web server waits for requests in flight: an open
+     * stream would otherwise hold that graceful shutdown until its timeout.
+     */
+    @EventListener(ContextClosedEvent.class)
     void close() {
         sender.shutdownNow();
         streams.forEach(SseEmitter::complete);
+        streams.clear();
     }
 }

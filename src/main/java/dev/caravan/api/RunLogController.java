@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import jakarta.annotation.PreDestroy;
-
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -38,6 +40,7 @@ class RunLogController {
 
     private final RunStore runs;
     private final TrainingBackend training;
+    private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
     // copyLog blocks while it follows; each stream gets a thread of its own, and none outlives the server.
     private final ExecutorService followers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "caravan-log-stream");
@@ -82,6 +85,8 @@ class RunLogController {
     SseEmitter stream(@PathVariable String name, @RequestParam(required = false) String replica) {
         find(name);
         SseEmitter stream = new SseEmitter(STREAM_MILLIS);
+        streams.add(stream);
+        stream.onCompletion(() -> streams.remove(stream));
         followers.execute(() -> follow(name, replica, stream));
         return stream;
     }
@@ -120,9 +125,12 @@ class RunLogController {
         return problem;
     }
 
-    @PreDestroy
+    /** Ends every stream as Caravan begins to shut down, so none holds the web server's graceful shutdown. */
+    @EventListener(ContextClosedEvent.class)
     void close() {
         followers.shutdownNow();
+        streams.forEach(SseEmitter::complete);
+        streams.clear();
     }
 
     /** A run's log, or its replica's, that the runtime cannot give; its message says why. */
