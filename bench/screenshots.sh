@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q test -Dtest='dev.caravan.dashboard.DashboardTest' -Dsurefire.failIfNoSpecifiedTests=false
 mkdir -p docs/screenshots
-cp target/screenshots/DashboardTest-runPageCompleted.png docs/screenshots/run.png
+cp target/screenshots/DashboardTest-theRunPageShowsHowTheModelWasJudged.png docs/screenshots/run.png
 cp target/screenshots/DashboardTest-aDrawnSevenIsRecognisedByTheServingModel.png docs/screenshots/try.png
 ls -l docs/screenshots/
