@@ -20,6 +20,7 @@ export async function render(root, { id: name }, scope) {
   const steps = stepView(scope);
   const curveBox = h('div', { 'data-testid': 'curve', class: 'curve', 'data-points': 0 });
   const evaluation = evaluationView(name, scope);
+  const log = logView(name, replicasOf({ ...defaults, ...view.parameters }), scope);
   const params = h('div');
   const snapshot = h('div', { 'data-testid': 'run-snapshot' });
   const resubmitForm = h('form', { class: 'resubmit', hidden: true, onsubmit: resubmit });
@@ -37,7 +38,7 @@ export async function render(root, { id: name }, scope) {
     resubmitForm,
     section('Steps', steps.graph, steps.list),
     section('Training curve', h('p', { class: 'muted' }, 'Loss (solid, left axis) and batch accuracy (dashed, right axis) per step.'), curveBox),
-    section('Trainer log', logView(name, replicasOf({ ...defaults, ...view.parameters }), scope)),
+    section('Trainer log', log),
     section('Evaluation', ...evaluation.nodes),
     section('Run data', h('h3', {}, 'Parameters'), params, h('h3', {}, 'Data snapshot'), snapshot));
 
@@ -118,6 +119,7 @@ export async function render(root, { id: name }, scope) {
   scope.onEvent((e) => {
     if (e.kind !== 'run' || e.run !== name) return;
     if (e.type === 'TrainingProgressed') return curve ? curve.append(0, e) : pending.push(e);
+    if (e.type === 'RunStarted') log.reopen();
     if (e.type === 'StepStarted' || e.type === 'StepFinished') steps.apply(e);
     if (e.type === 'StepFinished' && e.step === 'evaluate') evaluation.load();
     refreshSoon();

@@ -49,5 +49,8 @@ export function logView(run, replicas, scope) {
 
   scope.cleanup(() => source?.close());
   open(replicas[0]);
-  return h('div', {}, h('div', { class: 'row' }, h('label', { hidden: replicas.length < 2 }, 'Replica ', select), status), pre);
+  const view = h('div', {}, h('div', { class: 'row' }, h('label', { hidden: replicas.length < 2 }, 'Replica ', select), status), pre);
+  // A retried run starts again after its stream ended: the page follows its new log.
+  view.reopen = () => open(select.value);
+  return view;
 }
