@@ -28,7 +28,7 @@ final class RunCommands {
         String pipeline;
 
         @Option(names = "-p", paramLabel = "name=value",
-                description = "A trainer parameter of the pipeline, such as trainSteps, batchSize, learningRate, workers,"
+                description = "A trainer parameter of the pipeline, such as trainSteps, batchSize, learningRate, learningRateSchedule, workers,"
                         + " ps, syncReplicas (the Kubeflow example's tf-worker and model-train-steps work too).")
         Map<String, String> parameters = new LinkedHashMap<>();
 

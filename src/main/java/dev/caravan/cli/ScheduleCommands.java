@@ -102,7 +102,7 @@ class ScheduleCommands implements Runnable {
         String model;
 
         @Option(names = "-p", paramLabel = "name=value",
-                description = "A training setting: trainSteps, batchSize, learningRate, workers, ps, syncReplicas.")
+                description = "A training setting: trainSteps, batchSize, learningRate, learningRateSchedule, workers, ps, syncReplicas.")
         Map<String, String> parameters = new LinkedHashMap<>();
 
         @Override

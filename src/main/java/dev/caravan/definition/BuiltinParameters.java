@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The hyper-parameters of a pipeline's trainer and the values a run may give them. The built-in trainers know
- * {@code trainSteps}, {@code batchSize} and {@code learningRate}, and the shape of their cluster: {@code workers}
+ * {@code trainSteps}, {@code batchSize}, {@code learningRate} and {@code learningRateSchedule} (one of
+ * {@link #LEARNING_RATE_SCHEDULES}), and the shape of their cluster: {@code workers}
  * (0 to 32 worker replicas beside the chief), {@code ps} (0 to 8 parameter servers; when not given, 1 if there are
  * workers, else 0) and {@code syncReplicas} (1: every global step averages one gradient from the chief and each
  * worker; 0: each applies its own), each with a range. {@code workers=0} and {@code ps=0} is one process, as the
@@ -32,6 +33,12 @@ public final class BuiltinParameters {
     }
 
     static final Map<String, Range> BUILTIN = new LinkedHashMap<>();
+    /** The built-in trainers' learning-rate schedules, as the training package's {@code LearningRateSchedule}. */
+    public static final List<String> LEARNING_RATE_SCHEDULES = List.of("warmup-cosine", "constant");
+    private static final Map<String, List<String>> BUILTIN_CHOICES = Map.of(
+            "learningRateSchedule", LEARNING_RATE_SCHEDULES);
+    private static final List<String> BUILTIN_NAMES = List.of("trainSteps", "batchSize", "learningRate",
+            "learningRateSchedule", ClusterShape.WORKERS, ClusterShape.PS, "syncReplicas");
 
     static {
         BUILTIN.put("trainSteps", new Range(true, 1, true, 1_000_000));
@@ -65,12 +72,17 @@ public final class BuiltinParameters {
      */
     static String checked(boolean builtin, Map<String, String> declared, String name, String value) {
         Range range = builtin ? BUILTIN.get(name) : declaredRange(declared.get(name));
-        if (builtin && range == null || !builtin && !declared.containsKey(name)) {
+        List<String> choices = builtin ? BUILTIN_CHOICES.get(name) : null;
+        if (builtin && range == null && choices == null || !builtin && !declared.containsKey(name)) {
             throw new IllegalArgumentException("unknown parameter '" + name + "'; this pipeline's trainer takes "
-                    + (builtin ? BUILTIN.keySet() : declared.keySet()));
+                    + (builtin ? BUILTIN_NAMES : declared.keySet()));
         }
         if (value == null) {
-            throw new IllegalArgumentException("parameter " + name + " has no value; give " + describe(range));
+            throw new IllegalArgumentException("parameter " + name + " has no value; give "
+                    + (choices != null ? "one of " + choices : describe(range)));
+        }
+        if (choices != null) {
+            return chosen(name, value, choices);
         }
         if (range == null) {
             return value;
@@ -88,6 +100,15 @@ public final class BuiltinParameters {
                     + range.describe());
         }
         return range.whole() ? number.toBigInteger().toString() : Double.toString(asDouble);
+    }
+
+    private static String chosen(String name, String value, List<String> choices) {
+        String chosen = value.trim().toLowerCase(Locale.ROOT);
+        if (!choices.contains(chosen)) {
+            throw new IllegalArgumentException("parameter " + name + "=" + abbreviate(value) + " is not one of "
+                    + choices);
+        }
+        return chosen;
     }
 
     /** A command trainer's parameter: a number of the kind its default is, or any text. */

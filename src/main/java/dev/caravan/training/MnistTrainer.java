@@ -105,7 +105,7 @@ public final class MnistTrainer {
         int steps = settings.trainSteps();
         Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
         TrainingGraph.Metrics test;
-        try (TrainingGraph graph = new TrainingGraph(settings.model(), settings.learningRate(), SEED);
+        try (TrainingGraph graph = new TrainingGraph(settings, SEED);
                 EventWriter events = new EventWriter(modelDir)) {
             BatchSampler batches = new BatchSampler(trainSet, settings.batchSize(), SEED);
             long started = System.nanoTime();

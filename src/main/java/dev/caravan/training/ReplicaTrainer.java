@@ -42,8 +42,8 @@ final class ReplicaTrainer {
         String replica = config.replicaName();
         MnistDataset trainSet = context.load(MnistSplit.TRAIN);
         MnistDataset testSet = chief ? context.load(MnistSplit.TEST) : null;
-        try (ReplicatedTrainingGraph graph = new ReplicatedTrainingGraph(settings.model(), settings.learningRate(),
-                MnistTrainer.SEED, server); EventWriter events = new EventWriter(modelDir.resolve(replica))) {
+        try (ReplicatedTrainingGraph graph = new ReplicatedTrainingGraph(settings, MnistTrainer.SEED,
+                server); EventWriter events = new EventWriter(modelDir.resolve(replica))) {
             graph.initialise(chief, PATIENCE);
             context.log("%s joined the cluster %s (%s)", replica, config.cluster(),
                     settings.syncReplicas() ? "synchronous" : "asynchronous");

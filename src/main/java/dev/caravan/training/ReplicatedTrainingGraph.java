@@ -62,7 +62,8 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
     private final Operand<TInt64> finish;
     private final List<Op> chiefDone;
 
-    ReplicatedTrainingGraph(DigitModel model, float learningRate, long seed, ClusterServer server) {
+    ReplicatedTrainingGraph(TrainerSettings settings, long seed, ClusterServer server) {
+        DigitModel model = settings.model();
         TfConfig config = server.config();
         graph = new Graph();
         Ops tf = Ops.create(graph);
@@ -81,8 +82,10 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
         accuracy = DigitModel.accuracy(task, logits, labels);
         List<Operand<TFloat32>> gradients = new ArrayList<>();
         task.gradients(loss, shared.weights()).dy().forEach(dy -> gradients.add(dy.expect(TFloat32.class)));
-        asyncStep = shared.applyAdam(gradients, learningRate);
-        syncStep = synchronousUpdate(tf, gradients, learningRate, config.gradientTasks());
+        Operand<TFloat32> rate = shared.learningRate(settings.learningRateSchedule(), settings.learningRate(),
+                settings.trainSteps());
+        asyncStep = shared.applyAdam(gradients, rate);
+        syncStep = synchronousUpdate(tf, gradients, rate, config.gradientTasks());
         Ops ps0 = tf.withDevice(SharedVariables.device(TfConfig.PS, 0));
         token = ps0.io.queueDequeue(tokens(ps0, config.gradientTaskOrdinal()), List.of(TInt64.class)).components()
                 .get(0).expect(TInt64.class);
@@ -191,7 +194,7 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
         graph.close();
     }
 
-    private Operand<TInt64> synchronousUpdate(Ops tf, List<Operand<TFloat32>> gradients, float learningRate,
+    private Operand<TInt64> synchronousUpdate(Ops tf, List<Operand<TFloat32>> gradients, Operand<TFloat32> rate,
             int replicas) {
         List<Operand<TFloat32>> averages = new ArrayList<>();
         for (int i = 0; i < gradients.size(); i++) {
@@ -202,7 +205,7 @@ final class ReplicatedTrainingGraph implements AutoCloseable {
             pushGradients.add(ps.train.accumulatorApplyGradient(accumulator, localStep, gradients.get(i)));
             averages.add(ps.train.accumulatorTakeGradient(accumulator, ps.constant(replicas), TFloat32.class));
         }
-        Operand<TInt64> step = shared.applyAdam(averages, learningRate);
+        Operand<TInt64> step = shared.applyAdam(averages, rate);
         if (replicas == 1) {
             return step;
         }

@@ -13,7 +13,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.train.ApplyAdam;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -29,10 +28,6 @@ import dev.caravan.training.DigitModel.Weight;
  */
 final class SharedVariables {
 
-    static final float BETA1 = 0.9f;
-    static final float BETA2 = 0.999f;
-    static final float EPSILON = 1e-8f;
-
     private final Ops tf;
     private final int parameterServers;
     private final List<Variable<TFloat32>> weights = new ArrayList<>();
@@ -41,8 +36,7 @@ final class SharedVariables {
     private final List<Variable<TFloat32>> secondMoments = new ArrayList<>();
     private final List<Op> initialisers = new ArrayList<>();
     private final List<Operand<TBool>> initialised = new ArrayList<>();
-    private final Variable<TFloat32> beta1Power;
-    private final Variable<TFloat32> beta2Power;
+    private final AdamUpdate adam;
     final Variable<TInt64> globalStep;
     /** Gradient tasks that stopped applying updates. */
     final Variable<TInt64> stopped;
@@ -68,9 +62,11 @@ final class SharedVariables {
             secondMoments.add(shared(ps, weight.variableName() + "_adam_v", weight.shape(), TFloat32.class, zeros));
         }
         Ops ps0 = onServer(0);
-        beta1Power = shared(ps0, "adam_beta1_power", Shape.scalar(), TFloat32.class, ps0.constant(BETA1));
-        beta2Power = shared(ps0, "adam_beta2_power", Shape.scalar(), TFloat32.class, ps0.constant(BETA2));
         globalStep = shared(ps0, "global_step", Shape.scalar(), TInt64.class, ps0.constant(0L));
+        adam = new AdamUpdate(weights, firstMoments, secondMoments,
+                shared(ps0, "adam_beta1_power", Shape.scalar(), TFloat32.class, ps0.constant(AdamUpdate.BETA1)),
+                shared(ps0, "adam_beta2_power", Shape.scalar(), TFloat32.class, ps0.constant(AdamUpdate.BETA2)),
+                globalStep);
         stopped = shared(ps0, "tasks_stopped", Shape.scalar(), TInt64.class, ps0.constant(0L));
         finished = shared(ps0, "workers_finished", Shape.scalar(), TInt64.class, ps0.constant(0L));
         for (int server = 0; server < parameterServers; server++) {
@@ -110,25 +106,16 @@ final class SharedVariables {
     }
 
     /**
-     * Applies Adam with {@code gradients} (one per weight, in order) on the weights' servers, then advances the beta
-     * powers and adds 1 to the global step; the result is the new global step.
+     * Applies Adam with {@code gradients} (one per weight, in order) at {@code rate} on the weights' servers, then
+     * advances the beta powers and adds 1 to the global step on {@code ps:0}; the result is the new global step.
      */
-    Operand<TInt64> applyAdam(List<Operand<TFloat32>> gradients, float learningRate) {
-        List<Op> applies = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-            Ops ps = onServerOf(i);
-            applies.add(ps.train.applyAdam(weights.get(i), firstMoments.get(i), secondMoments.get(i), beta1Power,
-                    beta2Power, ps.constant(learningRate), ps.constant(BETA1), ps.constant(BETA2), ps.constant(EPSILON),
-                    gradients.get(i), ApplyAdam.useLocking(true)));
-        }
-        Ops afterApplies = onServer(0).withControlDependencies(applies);
-        List<Op> powers = List.of(
-                afterApplies.assign(beta1Power, afterApplies.math.mul(beta1Power, afterApplies.constant(BETA1)),
-                        Assign.useLocking(true)),
-                afterApplies.assign(beta2Power, afterApplies.math.mul(beta2Power, afterApplies.constant(BETA2)),
-                        Assign.useLocking(true)));
-        Ops afterPowers = onServer(0).withControlDependencies(powers);
-        return afterPowers.assignAdd(globalStep, afterPowers.constant(1L), AssignAdd.useLocking(true));
+    Operand<TInt64> applyAdam(List<Operand<TFloat32>> gradients, Operand<TFloat32> rate) {
+        return adam.apply(gradients, rate, this::onServerOf, onServer(0));
+    }
+
+    /** The rate {@code schedule} gives the next update, computed on {@code ps:0} from the global step. */
+    Operand<TFloat32> learningRate(LearningRateSchedule schedule, float peak, long totalSteps) {
+        return schedule.rate(onServer(0), peak, globalStep, totalSteps);
     }
 
     /** Adds 1 to {@code counter} under its lock; the result is its new value. */

@@ -34,8 +34,9 @@ import dev.caravan.storage.S3Settings;
  * <dd>Each of the pipeline's {@code trainer.parameters}, its camelCase name in upper snake case ({@code trainSteps}
  *     is {@code TF_TRAIN_STEPS}), with the run's value as text: the file's, or the one a run was started with. The
  *     built-in trainers take {@code TF_TRAIN_STEPS} (mini-batches,
- *     default 1000), {@code TF_BATCH_SIZE} (images per mini-batch, default 100) and {@code TF_LEARNING_RATE} (Adam's,
- *     default 0.001); in a cluster also {@code TF_SYNC_REPLICAS} (1, the default: every step averages one gradient
+ *     default 600), {@code TF_BATCH_SIZE} (images per mini-batch, default 100), {@code TF_LEARNING_RATE} (Adam's peak
+ *     rate, default 0.004) and {@code TF_LEARNING_RATE_SCHEDULE} ({@code warmup-cosine}, the default, or
+ *     {@code constant}; see {@code LearningRateSchedule}); in a cluster also {@code TF_SYNC_REPLICAS} (1, the default: every step averages one gradient
  *     from the chief and each worker; 0: each applies its own as soon as it has it).</dd>
  * <dt>{@code S3_ENDPOINT}</dt>
  * <dd>The S3 service as {@code host:port}, without a scheme, e.g. {@code 127.0.0.1:9000}; on Kubernetes the address
@@ -110,12 +111,14 @@ public final class TrainerEnvironment {
     public static final String TF_EXPORT_DIR = "TF_EXPORT_DIR";
     /** Which built-in trainer a Caravan trainer image runs: {@code mnist-cnn} (the default) or {@code mnist-mlp}. */
     public static final String CARAVAN_TRAINER = "CARAVAN_TRAINER";
-    /** Training steps (mini-batches), default 1000. */
+    /** Training steps (mini-batches), default 600. */
     public static final String TF_TRAIN_STEPS = "TF_TRAIN_STEPS";
     /** Images per mini-batch, default 100. */
     public static final String TF_BATCH_SIZE = "TF_BATCH_SIZE";
-    /** Adam's learning rate, default 0.001. */
+    /** Adam's learning rate, default 0.004: the peak of the schedule. */
     public static final String TF_LEARNING_RATE = "TF_LEARNING_RATE";
+    /** How the learning rate moves over the steps: {@code warmup-cosine} (the default) or {@code constant}. */
+    public static final String TF_LEARNING_RATE_SCHEDULE = "TF_LEARNING_RATE_SCHEDULE";
 
     /** The file in {@code TF_MODEL_DIR} where a trainer may leave its metrics ({@code mlpipeline-metrics} format). */
     public static final String METRICS_FILE = "metrics.json";

@@ -5,6 +5,7 @@ import static dev.caravan.training.TrainerEnvironment.TF_BATCH_SIZE;
 import static dev.caravan.training.TrainerEnvironment.TF_DATA_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_EXPORT_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_LEARNING_RATE;
+import static dev.caravan.training.TrainerEnvironment.TF_LEARNING_RATE_SCHEDULE;
 import static dev.caravan.training.TrainerEnvironment.TF_MODEL_DIR;
 import static dev.caravan.training.TrainerEnvironment.TF_TRAIN_STEPS;
 
@@ -27,13 +28,15 @@ record TrainerSettings(
         int trainSteps,
         int batchSize,
         float learningRate,
+        LearningRateSchedule learningRateSchedule,
         S3Settings s3,
         Optional<TfConfig> cluster,
         boolean syncReplicas) {
 
-    static final int DEFAULT_TRAIN_STEPS = 1000;
+    static final int DEFAULT_TRAIN_STEPS = 600;
     static final int DEFAULT_BATCH_SIZE = 100;
-    static final float DEFAULT_LEARNING_RATE = 0.001f;
+    static final float DEFAULT_LEARNING_RATE = 0.004f;
+    static final LearningRateSchedule DEFAULT_LEARNING_RATE_SCHEDULE = LearningRateSchedule.WARMUP_COSINE;
     /** {@code TF_SYNC_REPLICAS}: 1 (the default) averages one gradient from every task per step, 0 applies each. */
     static final String TF_SYNC_REPLICAS = "TF_SYNC_REPLICAS";
     private static final int MAX_BATCH_SIZE = 10_000;
@@ -48,6 +51,7 @@ record TrainerSettings(
                 positiveInt(env, TF_TRAIN_STEPS, DEFAULT_TRAIN_STEPS, Integer.MAX_VALUE),
                 positiveInt(env, TF_BATCH_SIZE, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE),
                 learningRate(env),
+                learningRateSchedule(env),
                 s3(env),
                 TfConfig.fromEnvironment(env),
                 wholeNumber(env, TF_SYNC_REPLICAS, 1, 0, 1) == 1);
@@ -129,5 +133,18 @@ record TrainerSettings(
         }
         throw new IllegalArgumentException(TF_LEARNING_RATE + "='" + value + "' is not a number between 0 and 1"
                 + " (exclusive); unset it for the default " + DEFAULT_LEARNING_RATE);
+    }
+
+    private static LearningRateSchedule learningRateSchedule(Map<String, String> env) {
+        String value = env.get(TF_LEARNING_RATE_SCHEDULE);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LEARNING_RATE_SCHEDULE;
+        }
+        try {
+            return LearningRateSchedule.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TF_LEARNING_RATE_SCHEDULE + "=" + e.getMessage()
+                    + ", or unset it for the default " + DEFAULT_LEARNING_RATE_SCHEDULE.id());
+        }
     }
 }

@@ -1,25 +1,29 @@
 package dev.caravan.training;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 import dev.caravan.data.MnistDataset;
 import dev.caravan.training.DigitModel.Weight;
 
-/** The model with its loss, accuracy and Adam update, in one graph and session that train it step by step. */
+/**
+ * The model with its loss, accuracy and Adam update at the settings' learning-rate schedule, in one graph and session
+ * that train it step by step.
+ */
 final class TrainingGraph implements AutoCloseable {
 
     private static final int EVALUATION_BATCH = 1000;
@@ -32,18 +36,32 @@ final class TrainingGraph implements AutoCloseable {
     private final Operand<TFloat32> accuracy;
     private final Op minimize;
 
-    TrainingGraph(DigitModel model, float learningRate, long seed) {
+    TrainingGraph(TrainerSettings settings, long seed) {
+        DigitModel model = settings.model();
         graph = new Graph();
         Ops tf = Ops.create(graph);
         images = tf.withName("x").placeholder(TFloat32.class,
                 Placeholder.shape(Shape.of(-1, DigitModel.ROWS, DigitModel.COLS)));
         labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
         List<Weight> order = model.weights();
-        Map<String, Operand<TFloat32>> weights = model.variables(w -> initialised(tf, w, order.indexOf(w), seed));
-        Operand<TFloat32> logits = model.logits(tf, images, weights);
+        List<Variable<TFloat32>> weights = new ArrayList<>();
+        Operand<TFloat32> logits = model.logits(tf, images, model.variables(weight -> {
+            Variable<TFloat32> variable = initialised(tf, weight.variableName(), DigitModel.initialValue(tf, weight,
+                    order.indexOf(weight), seed));
+            weights.add(variable);
+            return variable;
+        }));
         loss = DigitModel.loss(tf, logits, labels);
         accuracy = DigitModel.accuracy(tf, logits, labels);
-        minimize = new Adam(graph, learningRate).minimize(loss, "train");
+        List<Operand<TFloat32>> gradients = new ArrayList<>();
+        tf.gradients(loss, weights).dy().forEach(dy -> gradients.add(dy.expect(TFloat32.class)));
+        AdamUpdate adam = new AdamUpdate(weights, moments(tf, order, "_adam_m"), moments(tf, order, "_adam_v"),
+                initialised(tf, "adam_beta1_power", tf.constant(AdamUpdate.BETA1)),
+                initialised(tf, "adam_beta2_power", tf.constant(AdamUpdate.BETA2)),
+                initialised(tf, "global_step", tf.constant(0L)));
+        Operand<TFloat32> rate = settings.learningRateSchedule().rate(tf, settings.learningRate(), adam.globalStep(),
+                settings.trainSteps());
+        minimize = adam.apply(gradients, rate, weight -> tf, tf);
         session = new Session(graph);
     }
 
@@ -51,7 +69,7 @@ final class TrainingGraph implements AutoCloseable {
     record Metrics(float loss, float accuracy) {
     }
 
-    /** One Adam update on a batch; {@code measure} also fetches the batch's loss and accuracy (else null). */
+    /** One Adam update on a batch at the schedule's rate for the step; {@code measure} also fetches the batch's loss and accuracy (else null). */
     Metrics train(Batch batch, boolean measure) {
         try (TFloat32 x = batch.imageTensor(); TInt32 y = batch.labelTensor()) {
             Session.Runner runner = session.runner().feed(images, x).feed(labels, y).addTarget(minimize);
@@ -97,7 +115,13 @@ final class TrainingGraph implements AutoCloseable {
         graph.close();
     }
 
-    private static Operand<TFloat32> initialised(Ops tf, Weight weight, int index, long seed) {
-        return tf.withName(weight.variableName()).variable(DigitModel.initialValue(tf, weight, index, seed));
+    private static <T extends TType> Variable<T> initialised(Ops tf, String name, Operand<T> initialValue) {
+        return tf.withName(name).variable(initialValue);
+    }
+
+    /** One of Adam's slots for each weight, zero at first, named after the weight plus {@code suffix}. */
+    private static List<Variable<TFloat32>> moments(Ops tf, List<Weight> weights, String suffix) {
+        return weights.stream().map(weight -> initialised(tf, weight.variableName() + suffix,
+                tf.zeros(tf.constant(weight.shape()), TFloat32.class))).toList();
     }
 }

@@ -151,7 +151,7 @@ class RunControllerTest {
 
     @Test
     void aBadParameterIsABadRequestThatSaysWhy() throws Exception {
-        String reason = "unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, workers, ps, syncReplicas]";
+        String reason = "unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, learningRateSchedule, workers, ps, syncReplicas]";
         given(operations.submit(eq("mnist"), anyMap(), anyString())).willThrow(new IllegalArgumentException(reason));
 
         mvc.perform(post("/api/runs").with(withToken()).contentType(MediaType.APPLICATION_JSON)

@@ -55,7 +55,8 @@ class PipelineCatalogTest {
         assertThat(mnist.source().quietPeriodEnabled()).isFalse();
         assertThat(mnist.trainer().builtin()).isEqualTo("mnist-cnn");
         assertThat(mnist.trainer().parameters()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("trainSteps", "1000", "batchSize", "100", "learningRate", "0.001"));
+                Map.of("trainSteps", "600", "batchSize", "100", "learningRate", "0.004",
+                        "learningRateSchedule", "warmup-cosine"));
         assertThat(mnist.trainer().timeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(mnist.validation().builtin()).isEqualTo("mnist-idx");
         assertThat(mnist.evaluation().builtin()).isEqualTo("mnist-idx");
@@ -88,6 +89,9 @@ class PipelineCatalogTest {
         assertThat(fashion.parameters(Map.of("epochs", "5", "optimizer", "sgd")))
                 .containsEntry("epochs", "5").containsEntry("optimizer", "sgd").containsEntry("dropout", "0.25");
         assertThat(mnist.parameter("trainSteps", "2e3")).isEqualTo("2000");
+        assertThat(mnist.parameter("learningRateSchedule", " Constant")).isEqualTo("constant");
+        assertThatThrownBy(() -> mnist.parameter("learningRateSchedule", "step"))
+                .hasMessage("parameter learningRateSchedule=step is not one of [warmup-cosine, constant]");
         assertThatThrownBy(() -> fashion.parameter("epochs", "2.5")).hasMessageContaining("a whole number");
         assertThatThrownBy(() -> fashion.parameter("layers", "3")).hasMessageContaining("unknown parameter 'layers'");
         for (String bad : List.of("Infinity", "NaN", "1e300", "-1", "0", "1.5", "9".repeat(100_000))) {
@@ -132,7 +136,7 @@ class PipelineCatalogTest {
         assertThat(mnist.parameters(Map.of("tf-worker", "3", "model-train-steps", "200")))
                 .containsEntry("workers", "3").containsEntry("trainSteps", "200")
                 .doesNotContainKeys("tf-worker", "model-train-steps");
-        assertThat(mnist.overrides(Map.of("tf-worker", "3", "model-train-steps", "1000")))
+        assertThat(mnist.overrides(Map.of("tf-worker", "3", "model-train-steps", "600")))
                 .containsExactlyEntriesOf(Map.of("workers", "3"));
         assertThat(mnist.overrides(Map.of("tf-worker", "2"))).isEqualTo(mnist.overrides(Map.of("workers", "2")));
         assertThat(mnist.parameter("model-train-steps", "2e2")).isEqualTo("200");

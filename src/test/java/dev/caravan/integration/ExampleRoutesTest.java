@@ -92,7 +92,7 @@ class ExampleRoutesTest {
         HttpResponse<String> bad = post("Bearer " + TOKEN, "{\"epochs\": 3}");
 
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(bad.body()).path("detail").asText()).contains("unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, workers, ps, syncReplicas]");
+        assertThat(json.readTree(bad.body()).path("detail").asText()).contains("unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, learningRateSchedule, workers, ps, syncReplicas]");
         assertThat(runs.list(10)).isEmpty();
     }
 

@@ -96,7 +96,7 @@ class RetrainRequestsRouteTest {
 
         assertThat(answer.getException()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, "
-                        + "learningRate, workers, ps, syncReplicas]");
+                        + "learningRate, learningRateSchedule, workers, ps, syncReplicas]");
     }
 
     @Test

@@ -54,7 +54,7 @@ class ScheduleValidationTest {
             startingDeadline  | soon             | 'soon' is not a duration; write it as 30m, 2h or PT2H
             startingDeadline  | 0s               | '0s' is under 1s, so no fire could start
             startingDeadline  | 3600             | '3600' has no unit; write it as 3600s, 30m, 2h or PT2H
-            parameters        | epochs=3         | unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, workers, ps, syncReplicas]
+            parameters        | epochs=3         | unknown parameter 'epochs'; this pipeline's trainer takes [trainSteps, batchSize, learningRate, learningRateSchedule, workers, ps, syncReplicas]
             parameters        | trainSteps=-5    | parameter trainSteps=-5 is out of range; give a whole number from 1 to 1000000
             """)
     void aWrongFieldIsNamedWithTheReason(String field, String value, String reason) {

@@ -42,10 +42,11 @@ class TrainerSettingsTest {
     void hasTheDefaultsOfTheMnistExample() {
         TrainerSettings settings = TrainerSettings.fromEnvironment(minimal());
 
-        assertThat(settings.trainSteps()).isEqualTo(1000);
+        assertThat(settings.trainSteps()).isEqualTo(600);
         assertThat(settings.batchSize()).isEqualTo(100);
-        assertThat(settings.learningRate()).isEqualTo(0.001f);
-        assertThat(settings.reportEvery()).isEqualTo(100);
+        assertThat(settings.learningRate()).isEqualTo(0.004f);
+        assertThat(settings.learningRateSchedule()).isEqualTo(LearningRateSchedule.WARMUP_COSINE);
+        assertThat(settings.reportEvery()).isEqualTo(60);
     }
 
     @Test
@@ -73,7 +74,7 @@ class TrainerSettingsTest {
 
         assertThatThrownBy(() -> TrainerSettings.fromEnvironment(env))
                 .hasMessage("TF_TRAIN_STEPS='lots' is not a whole number from 1 to 2147483647;"
-                        + " unset it for the default 1000");
+                        + " unset it for the default 600");
     }
 
     @Test
@@ -85,6 +86,21 @@ class TrainerSettingsTest {
         env.remove("TF_BATCH_SIZE");
         env.put("TF_LEARNING_RATE", "-1");
         assertThatThrownBy(() -> TrainerSettings.fromEnvironment(env)).hasMessageStartingWith("TF_LEARNING_RATE='-1'");
+    }
+
+    @Test
+    void readsTheLearningRateSchedule() {
+        Map<String, String> env = minimal();
+        assertThat(TrainerSettings.fromEnvironment(env).learningRateSchedule())
+                .isEqualTo(LearningRateSchedule.WARMUP_COSINE);
+
+        env.put("TF_LEARNING_RATE_SCHEDULE", "constant");
+        assertThat(TrainerSettings.fromEnvironment(env).learningRateSchedule()).isEqualTo(LearningRateSchedule.CONSTANT);
+
+        env.put("TF_LEARNING_RATE_SCHEDULE", "cyclic");
+        assertThatThrownBy(() -> TrainerSettings.fromEnvironment(env)).hasMessage("TF_LEARNING_RATE_SCHEDULE='cyclic'"
+                + " is not a learning-rate schedule; use one of warmup-cosine, constant, or unset it for the default"
+                + " warmup-cosine");
     }
 
     @Test
