@@ -29,7 +29,7 @@ if [[ "${1:-}" == "--curve" ]]; then
   main=dev.caravan.bench.ServingCurveBench
   # JFreeChart is a test dependency, so target/lib lacks it; its path is asked of Maven once per pom.xml.
   if [[ ! -s target/bench-chart-classpath.txt || pom.xml -nt target/bench-chart-classpath.txt ]]; then
-    ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.includeArtifactIds=jfreechart \
+    ./mvnw -B -q dependency:build-classpath -DincludeScope=test -DincludeArtifactIds=jfreechart \
       -Dmdep.outputFile=target/bench-chart-classpath.txt
   fi
   charts=":$(cat target/bench-chart-classpath.txt)"
