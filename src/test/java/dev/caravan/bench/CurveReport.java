@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The serving curve's points, printed as a table and as the three targets. */
-record CurveReport(List<CurvePoint> points, int cores) {
+record CurveReport(List<CurvePoint> points, int cores, int[] concurrency) {
 
     static final double GRPC_TARGET = 0.50;
     static final double REST_TARGET = 0.40;
@@ -42,11 +42,11 @@ record CurveReport(List<CurvePoint> points, int cores) {
                 + "own, at the same CPU per call.%n%n", cores);
         out.printf("%-10s %5s %10s %9s %9s %11s %6s %7s %15s%n", "path", "conc", "images/s", "p50 ms", "p99 ms",
                 "client us", "share", "ratio", "without client");
-        for (int concurrency : ServingCurveBench.CONCURRENCY) {
+        for (int clients : concurrency) {
             for (String path : List.of(ServingCurveBench.IN_PROCESS, ServingCurveBench.GRPC, ServingCurveBench.REST)) {
-                CurvePoint p = point(path, concurrency);
+                CurvePoint p = point(path, clients);
                 boolean served = !path.equals(ServingCurveBench.IN_PROCESS);
-                out.printf(Locale.ROOT, "%-10s %5d %10.0f %9.3f %9.3f %11s %6s %7.2f %15s%n", path, concurrency,
+                out.printf(Locale.ROOT, "%-10s %5d %10.0f %9.3f %9.3f %11s %6s %7.2f %15s%n", path, clients,
                         p.imagesPerSecond(), p.p50Millis(), p.p99Millis(),
                         String.format(Locale.ROOT, "%.0f", p.clientMicrosPerCall()),
                         served ? String.format(Locale.ROOT, "%.0f%%", 100 * p.clientShare(cores)) : "-",

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import dev.caravan.smoketest.SampleDigits;
  * limit), then batch-1 clients at concurrency 1 to 64 in-process, over gRPC and over REST, every line measured in
  * interleaved rounds so that other work on the machine hits all alike. Prints a table and the issue's targets, and
  * draws the curve as a PNG. Not a test: run {@code bench/serving.sh --curve [SAVED_MODEL_DIR] [--seconds N]
- * [--rounds N] [--chart FILE]}.
+ * [--rounds N] [--chart FILE] [--concurrency LIST]}.
  */
 public final class ServingCurveBench {
 
@@ -95,13 +96,13 @@ public final class ServingCurveBench {
             for (Map.Entry<Integer, LoadRun.Load> batch : limit.entrySet()) {
                 add(points, IN_PROCESS + " batch " + batch.getKey(), cores, batch.getKey(), batch.getValue(), slice);
             }
-            for (int concurrency : CONCURRENCY) {
+            for (int concurrency : options.concurrency) {
                 for (Map.Entry<String, LoadRun.Load> path : paths.entrySet()) {
                     add(points, path.getKey(), concurrency, 1, path.getValue(), slice);
                 }
             }
         }
-        return new CurveReport(List.copyOf(points.values()), cores);
+        return new CurveReport(List.copyOf(points.values()), cores, options.concurrency);
     }
 
     private static void add(Map<String, CurvePoint> points, String path, int concurrency, int batch, LoadRun.Load load,
@@ -130,21 +131,30 @@ public final class ServingCurveBench {
         return resource;
     }
 
-    /** Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--rounds N] [--chart FILE]}. */
-    private record Options(Path model, int seconds, int rounds, Path chart) {
+    /**
+     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--rounds N] [--chart FILE] [--concurrency 1,32]}; a
+     * shorter list of concurrencies (it must hold 1 and 32, the targets' points) compares builds quickly.
+     */
+    private record Options(Path model, int seconds, int rounds, Path chart, int[] concurrency) {
 
         static Options parse(String[] args) {
             Path model = null;
             int seconds = 9;
             int rounds = 3;
             Path chart = Path.of("target", "bench", "serving-curve.png");
+            int[] concurrency = CONCURRENCY;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--chart" -> chart = Path.of(args[++i]);
+                    case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(","))
+                            .mapToInt(Integer::parseInt).sorted().distinct().toArray();
                     default -> model = Path.of(args[i]);
                 }
+            }
+            if (Arrays.stream(concurrency).noneMatch(c -> c == 1) || Arrays.stream(concurrency).noneMatch(c -> c == 32)) {
+                throw new IllegalArgumentException("--concurrency must include 1 and 32, the targets' points");
             }
             if (seconds < 1 || rounds < 1) {
                 throw new IllegalArgumentException("--seconds and --rounds take a whole number of at least 1");
@@ -152,7 +162,7 @@ public final class ServingCurveBench {
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported version");
             }
-            return new Options(model, seconds, rounds, chart);
+            return new Options(model, seconds, rounds, chart, concurrency);
         }
 
         /** Per path: a quarter at one client, the rest at 32; at least 2 s, at most 12 s. */
