@@ -10,7 +10,7 @@
 #   bench/serving.sh --curve [path/to/mnist/3] [--seconds N] [--rounds N] [--chart FILE]
 #     the curve against the limit (in-process TensorFlow at batch 32): throughput and p99 of batch-1 clients at
 #     concurrency 1..64, in-process, gRPC and REST, in interleaved rounds; prints the table and the targets and
-#     draws target/bench/serving-curve.png. About 4.5 minutes with the default 9 s per line; --seconds 3 for a look.
+#     draws target/bench/serving-curve.png. About 5 minutes with the default 9 s per line; --seconds 2 for a look.
 #
 # Other work on the machine lowers the served figures more than the in-process one; the load average is printed.
 set -euo pipefail

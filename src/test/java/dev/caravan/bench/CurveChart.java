@@ -2,6 +2,7 @@ package dev.caravan.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -34,6 +36,7 @@ final class CurveChart {
     private static final List<String> PATHS = List.of(ServingCurveBench.IN_PROCESS, ServingCurveBench.GRPC,
             ServingCurveBench.REST);
     private static final Color[] COLORS = {new Color(0x4c72b0), new Color(0xdd8452), new Color(0x55a868)};
+    private static final Shape[] SHAPES = DefaultDrawingSupplier.createStandardSeriesShapes();
 
     private CurveChart() {
     }
@@ -85,6 +88,8 @@ final class CurveChart {
             series.addSeries(line);
             renderer.setSeriesPaint(i, COLORS[i]);
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            // The same marks in both plots, so that the one legend names them.
+            renderer.setSeriesShape(i, SHAPES[i]);
         }
         XYPlot plot = new XYPlot(series, null, axis, renderer);
         plot.setBackgroundPaint(Color.WHITE);

@@ -24,6 +24,15 @@ record CurvePoint(String path, int concurrency, int batch, LoadRun.Result result
         return clientNanos() / 1e3 / Math.max(1, result.calls());
     }
 
+    /**
+     * The process's CPU per call less the client's: the server's threads, the collector, the compiler and
+     * TensorFlow's own threads; microseconds.
+     */
+    double serverMicrosPerCall() {
+        long process = result.cpu() == null ? 0 : result.cpu().processNanos();
+        return (process - clientNanos()) / 1e3 / Math.max(1, result.calls());
+    }
+
     /** The share of the machine's cores the client used while it was measured. */
     double clientShare(int cores) {
         return clientNanos() / (result.seconds() * 1e9 * cores);

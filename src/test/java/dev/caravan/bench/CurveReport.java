@@ -36,19 +36,21 @@ record CurveReport(List<CurvePoint> points, int cores, int[] concurrency) {
             out.printf(Locale.ROOT, "  batch %2d  %8.0f images/s%s%n", batch, p.imagesPerSecond(),
                     batch == ServingCurveBench.LIMIT_BATCH ? "   <- the limit" : "");
         }
-        out.printf(Locale.ROOT, "%nBatch-1 clients. client CPU: the client's threads' CPU per call (for in-process, the "
-                + "call itself); share: of the %d cores while measured.%nratio: images/s / limit; without client: "
+        out.printf(Locale.ROOT, "%nBatch-1 clients. client us: the client's threads' CPU per call (for in-process, the "
+                + "call itself); server us: the rest of the process's CPU per call (the server's threads, collector, "
+                + "compiler, TensorFlow's own threads); share: the client's CPU as a share of the %d cores while "
+                + "measured.%nratio: images/s / limit; without client: "
                 + "images/s / (1 - client share) / limit, the rate the server would reach with the client's CPU its "
                 + "own, at the same CPU per call.%n%n", cores);
-        out.printf("%-10s %5s %10s %9s %9s %11s %6s %7s %15s%n", "path", "conc", "images/s", "p50 ms", "p99 ms",
-                "client us", "share", "ratio", "without client");
+        out.printf("%-10s %5s %10s %9s %9s %10s %10s %6s %7s %15s%n", "path", "conc", "images/s", "p50 ms", "p99 ms",
+                "client us", "server us", "share", "ratio", "without client");
         for (int clients : concurrency) {
             for (String path : List.of(ServingCurveBench.IN_PROCESS, ServingCurveBench.GRPC, ServingCurveBench.REST)) {
                 CurvePoint p = point(path, clients);
                 boolean served = !path.equals(ServingCurveBench.IN_PROCESS);
-                out.printf(Locale.ROOT, "%-10s %5d %10.0f %9.3f %9.3f %11s %6s %7.2f %15s%n", path, clients,
-                        p.imagesPerSecond(), p.p50Millis(), p.p99Millis(),
-                        String.format(Locale.ROOT, "%.0f", p.clientMicrosPerCall()),
+                out.printf(Locale.ROOT, "%-10s %5d %10.0f %9.3f %9.3f %10.0f %10s %6s %7.2f %15s%n", path, clients,
+                        p.imagesPerSecond(), p.p50Millis(), p.p99Millis(), p.clientMicrosPerCall(),
+                        String.format(Locale.ROOT, "%.0f", p.serverMicrosPerCall()),
                         served ? String.format(Locale.ROOT, "%.0f%%", 100 * p.clientShare(cores)) : "-",
                         p.imagesPerSecond() / limit,
                         served ? String.format(Locale.ROOT, "%.2f", p.imagesPerSecondWithoutClient(cores) / limit) : "-");

@@ -165,9 +165,12 @@ public final class ServingCurveBench {
             return new Options(model, seconds, rounds, chart, concurrency);
         }
 
-        /** Per path: a quarter at one client, the rest at 32; at least 2 s, at most 12 s. */
+        /**
+         * Per path: a quarter at one client, the rest at 32; twice a line's seconds, at least 2 s, at most 20 s. On a
+         * busy machine the JIT compiler is still at work after ten seconds, and its CPU would count as the server's.
+         */
         Duration warmUp() {
-            return Duration.ofSeconds(Math.min(12, Math.max(2, seconds)));
+            return Duration.ofSeconds(Math.min(20, Math.max(2, 2L * seconds)));
         }
     }
 }
