@@ -160,7 +160,8 @@ public final class ServingCurveBench {
                 throw new IllegalArgumentException("--seconds and --rounds take a whole number of at least 1");
             }
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
-                throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported version");
+                throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported "
+                        + "version");
             }
             return new Options(model, seconds, rounds, chart, concurrency);
         }

@@ -125,7 +125,8 @@ class RestJsonMappingTest {
             int point = 1 + random.nextInt(digits.length());
             decimals.add((random.nextBoolean() ? "-" : "") + digits.substring(0, point) + "."
                     + (point == digits.length() ? "0" : digits.substring(point)));
-            decimals.add("0." + "0".repeat(random.nextInt(8)) + digits.substring(0, 1 + random.nextInt(digits.length())));
+            String fraction = digits.substring(0, 1 + random.nextInt(digits.length()));
+            decimals.add("0." + "0".repeat(random.nextInt(8)) + fraction);
         }
 
         // when they are sent for a DT_DOUBLE input
