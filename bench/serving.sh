@@ -7,6 +7,11 @@
 #   bench/serving.sh --seconds 20 --concurrency 4 --prediction-threads 1
 #   bench/serving.sh --grpc-blocking --jdk-http   # blocking gRPC stubs and java.net.http as clients
 #
+#   bench/serving.sh --curve [path/to/mnist/3] [--seconds N] [--rounds N] [--chart FILE]
+#     the curve against the limit (in-process TensorFlow at batch 32): throughput and p99 of batch-1 clients at
+#     concurrency 1..64, in-process, gRPC and REST, in interleaved rounds; prints the table and the targets and
+#     draws target/bench/serving-curve.png. About 5 minutes with the default 9 s per line; --seconds 2 for a look.
+#
 # Other work on the machine lowers the served figures more than the in-process one; the load average is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +22,20 @@ if [[ ! -f target/test-classes/dev/caravan/bench/ServingBench.class || ! -d targ
   ./mvnw -B -q -DskipTests package
 fi
 
+main=dev.caravan.bench.ServingBench
+charts=""
+if [[ "${1:-}" == "--curve" ]]; then
+  shift
+  main=dev.caravan.bench.ServingCurveBench
+  # JFreeChart is a test dependency, so target/lib lacks it; its path is asked of Maven once per pom.xml.
+  if [[ ! -s target/bench-chart-classpath.txt || pom.xml -nt target/bench-chart-classpath.txt ]]; then
+    ./mvnw -B -q dependency:build-classpath -DincludeScope=test -DincludeArtifactIds=jfreechart \
+      -Dmdep.outputFile=target/bench-chart-classpath.txt
+  fi
+  charts=":$(cat target/bench-chart-classpath.txt)"
+fi
+
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 # The launcher's JVM settings (./caravan); JAVA_OPTS="-XX:+UseG1GC" shows what the collector is worth.
-exec java ${JAVA_OPTS:--Xmx2g -XX:+UseParallelGC} -cp "target/test-classes:target/classes:target/lib/*" dev.caravan.bench.ServingBench "$@"
+exec java ${JAVA_OPTS:--Xmx2g -XX:+UseParallelGC} -Djava.awt.headless=true \
+  -cp "target/test-classes:target/classes:target/lib/*$charts" "$main" "$@"

@@ -72,6 +72,16 @@ final class CpuUse {
         return new CpuUse(sum, process + other.process);
     }
 
+    /** CPU time of one thread group (client, transport, predict, other), nanoseconds. */
+    long nanos(String group) {
+        return nanos.getOrDefault(group, 0L);
+    }
+
+    /** CPU time of the whole process, nanoseconds. */
+    long processNanos() {
+        return process;
+    }
+
     /** This use as microseconds per call: the process's, and by group; "other" is what no group's threads used. */
     String perCall(long calls) {
         Map<String, Long> used = new LinkedHashMap<>();

@@ -44,6 +44,16 @@ final class InProcessModel implements AutoCloseable {
         }
     }
 
+    /** One call on {@code batch} copies of an image stacked into one tensor, as a server's batch would run. */
+    float[] predictBatch(float[] stacked, int batch) {
+        try (TFloat32 x = TFloat32.tensorOf(Shape.of(batch, 28, 28), t -> t.asRawTensor().data().asFloats().write(stacked));
+             Result result = bundle.session().runner().feed(input, x).fetch(classes).fetch(predictions).run()) {
+            float[] probabilities = new float[10 * batch];
+            result.get(1).asRawTensor().data().asFloats().read(probabilities);
+            return probabilities;
+        }
+    }
+
     @Override
     public void close() {
         bundle.close();

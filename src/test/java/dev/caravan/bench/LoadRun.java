@@ -68,7 +68,8 @@ final class LoadRun {
                     cpu == null ? "" : "\n    " + cpu.perCall(calls()));
         }
 
-        private double percentile(double fraction) {
+        /** The latency at {@code fraction} of the calls (0.99: p99), milliseconds. */
+        double percentile(double fraction) {
             return latencies.length == 0 ? Double.NaN
                     : latencies[Math.min(latencies.length - 1, (int) (fraction * latencies.length))] / 1e6;
         }

@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,6 +111,34 @@ class RestJsonMappingTest {
 
         assertThat(request.getInputsOrThrow("ids").getInt64ValList())
                 .containsExactly(9007199254740993L, Long.MIN_VALUE);
+    }
+
+    @Test
+    void decimalsReadAsJavaParsesThem() {
+        // given plain decimals of every length, exponents, and the edges of a double's exact digits
+        List<String> decimals = new ArrayList<>(List.of("0.1", "-0.0", "0.32941177", "0.30000000000000004",
+                "123456789012345.6", "999999999999999.9", "0.000000000000000000000001", "1.7976931348623157e308",
+                "4.9E-324", "2.2250738585072014E-308", "9007199254740993.0", "-1.5", "100.25"));
+        Random random = new Random(13);
+        for (int i = 0; i < 2000; i++) {
+            String digits = Long.toString(random.nextLong() & Long.MAX_VALUE);
+            int point = 1 + random.nextInt(digits.length());
+            decimals.add((random.nextBoolean() ? "-" : "") + digits.substring(0, point) + "."
+                    + (point == digits.length() ? "0" : digits.substring(point)));
+            String fraction = digits.substring(0, 1 + random.nextInt(digits.length()));
+            decimals.add("0." + "0".repeat(random.nextInt(8)) + fraction);
+        }
+
+        // when they are sent for a DT_DOUBLE input
+        PredictRequest request = PredictRequestJson.parse("{\"inputs\": [" + String.join(", ", decimals) + "]}")
+                .toProto(MODEL, Map.of("x", DataType.DT_DOUBLE));
+
+        // then each is the double Java's own parser makes of it, bit for bit
+        List<Double> read = request.getInputsOrThrow("x").getDoubleValList();
+        for (int i = 0; i < decimals.size(); i++) {
+            assertThat(Double.doubleToRawLongBits(read.get(i))).as(decimals.get(i))
+                    .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(decimals.get(i))));
+        }
     }
 
     @Test
