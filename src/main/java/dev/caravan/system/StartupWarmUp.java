@@ -2,6 +2,7 @@ package dev.caravan.system;
 
 import java.util.OptionalLong;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.Ordered;
@@ -20,7 +21,7 @@ import dev.caravan.smoketest.PredictException;
 /**
  * Takes the one-time costs of a run's first evaluation and smoke test while Caravan starts: loading TensorFlow's
  * native library (whose start-up lines are then printed before any run) and, on the local runtime, the gRPC
- * client's first call.
+ * client's first call, which readiness does not wait for.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -28,12 +29,24 @@ class StartupWarmUp implements ApplicationRunner {
 
     private static final String NO_SUCH_MODEL = "caravan-warm-up";
 
-    @Override
-    public void run(ApplicationArguments args) {
-        runTrivialGraph();
+    private final ObjectProvider<EarlyStart> early;
+
+    StartupWarmUp(ObjectProvider<EarlyStart> early) {
+        this.early = early;
     }
 
-    private static void runTrivialGraph() {
+    /** Waits for TensorFlow's first use, begun beside the context ({@link EarlyStart}), or runs it now. */
+    @Override
+    public void run(ApplicationArguments args) {
+        EarlyStart begun = early.getIfAvailable();
+        if (begun != null) {
+            begun.awaitTensorFlow();
+        } else {
+            runTrivialGraph();
+        }
+    }
+
+    static void runTrivialGraph() {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             var sum = tf.math.add(tf.constant(1f), tf.constant(2f));

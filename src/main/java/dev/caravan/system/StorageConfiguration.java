@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Properties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,9 +34,19 @@ class StorageConfiguration {
 
     private static final String CREDENTIALS_FILE = "s3-credentials.properties";
 
-    /** Started before anything that talks to S3; holds no server when an external endpoint is configured. */
+    /**
+     * Started before anything that talks to S3, usually already begun beside the context ({@link EarlyStart}); holds
+     * no server when an external endpoint is configured.
+     */
     @Bean(destroyMethod = "close")
-    EmbeddedS3Holder embeddedS3(S3Properties s3, @Value("${caravan.home}") Path home) {
+    EmbeddedS3Holder embeddedS3(S3Properties s3, @Value("${caravan.home}") Path home,
+                                ObjectProvider<EarlyStart> early) {
+        EarlyStart begun = early.getIfAvailable();
+        return Optional.ofNullable(begun).flatMap(e -> e.claimStorage(s3, home)).orElseGet(() -> startStorage(s3, home));
+    }
+
+    /** The embedded server for these settings, started, or only the settings of the external endpoint. */
+    static EmbeddedS3Holder startStorage(S3Properties s3, Path home) {
         S3Settings configured = configuredSettings(s3, home);
         if (!s3.useEmbedded()) {
             return new EmbeddedS3Holder(null, configured);
