@@ -100,7 +100,9 @@ function draw(canvas, ink) {
 }
 
 /**
- * The drawing as MNIST has its digits: the ink's bounding box fitted into 20x20, centred in 28x28, floats 0..1.
+ * The drawing as MNIST has its digits (yann.lecun.com/exdb/mnist): the ink's bounding box fitted into 20x20, keeping
+ * its aspect ratio, then placed so that the ink's centre of mass is the centre of 28x28; floats 0..1, rows of columns.
+ * Centring the box instead moves a 7's bar up and its foot down, and a model trained on MNIST reads it as a 2.
  */
 export function toMnist(canvas) {
   const data = canvas.getContext('2d').getImageData(0, 0, SIZE, SIZE).data;
@@ -121,11 +123,29 @@ export function toMnist(canvas) {
     const w = right - left + 1;
     const hgt = bottom - top + 1;
     const scale = 20 / Math.max(w, hgt);
+    const [boxW, boxH] = [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(hgt * scale))];
     out.imageSmoothingQuality = 'high';
-    out.drawImage(canvas, left, top, w, hgt, (28 - w * scale) / 2, (28 - hgt * scale) / 2, w * scale, hgt * scale);
+    out.drawImage(canvas, left, top, w, hgt, 0, 0, boxW, boxH);
+    const [massX, massY] = centreOfMass(out.getImageData(0, 0, boxW, boxH).data, boxW, boxH);
+    const box = out.getImageData(0, 0, boxW, boxH);
+    out.fillRect(0, 0, 28, 28);
+    const shift = (mass, length) => Math.min(28 - length, Math.max(0, Math.round(14 - mass)));
+    out.putImageData(box, shift(massX, boxW), shift(massY, boxH));
   }
   const pixels = out.getImageData(0, 0, 28, 28).data;
   return Array.from({ length: 28 }, (_, y) => Array.from({ length: 28 }, (_, x) => pixels[(y * 28 + x) * 4] / 255));
+}
+
+/** The ink-weighted mean of pixel centres, [x, y] in pixels from the top left of an RGBA image. */
+function centreOfMass(rgba, width, height) {
+  let [sum, x, y] = [0, 0, 0];
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      const ink = rgba[(row * width + col) * 4];
+      sum += ink; x += ink * (col + 0.5); y += ink * (row + 0.5);
+    }
+  }
+  return sum === 0 ? [width / 2, height / 2] : [x / sum, y / sum];
 }
 
 /**

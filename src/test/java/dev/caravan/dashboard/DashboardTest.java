@@ -318,10 +318,10 @@ class DashboardTest {
     }
 
     /**
-     * Draws a 7 as a finger would: a bar along the top, then a diagonal down to the bottom left, in many small moves.
-     * Points are in the canvas's own 280x280 pixels; WebDriver's element origin is the element's centre. This shape,
-     * scaled to 28x28 with strokes 18 to 30 pixels wide, centred or not, is a 7 to the model trained here (300 steps,
-     * accuracy 0.97).
+     * Draws a 7 as a finger would: a bar along the top, then a diagonal down towards the bottom left, in many small
+     * moves. Points are in the canvas's own 280x280 pixels; WebDriver's element origin is the element's centre. This
+     * shape, with strokes 14 to 30 pixels wide, is a 7 to the model trained here (300 steps of 50) once the page centres
+     * its ink's mass as MNIST does; with its bounding box centred instead, that model reads a 2.
      */
     private static void drawSeven(WebElement canvas) {
         int width = canvas.getRect().getWidth();

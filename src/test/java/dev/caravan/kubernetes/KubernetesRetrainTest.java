@@ -92,7 +92,7 @@ class KubernetesRetrainTest {
                 .caravanPod(NS, KubernetesCaravan.POD);
         // the models the runs below ask for train while Caravan starts
         trainerPods = new TrainerPods(cluster.client(), NS, home.resolve("trainer-pods"))
-                .pretrain(s3.settings(), data, 150, 50, 0.001).pretrain(s3.settings(), data, 2, 50, 0.001);
+                .pretrain(s3.settings(), data, 150, 50, 0.004).pretrain(s3.settings(), data, 2, 50, 0.004);
         modelServer = new LocalServingBackend(store, home.resolve("serving-pods"),
                 ModelServerSettings.anyFreePorts());
         modelServer.start();
@@ -266,7 +266,8 @@ class KubernetesRetrainTest {
         assertThat(env.get("TF_EXPORT_DIR").getValue()).isEqualTo("s3://tfmnist/models/mnist/" + run.modelVersion() + "/");
         assertThat(env.get("TF_TRAIN_STEPS").getValue()).isEqualTo("150");
         assertThat(env.get("TF_BATCH_SIZE").getValue()).isEqualTo("50");
-        assertThat(env.get("TF_LEARNING_RATE").getValue()).isEqualTo("0.001");
+        assertThat(env.get("TF_LEARNING_RATE").getValue()).as("config/pipelines/mnist.yaml's default").isEqualTo("0.004");
+        assertThat(env.get("TF_LEARNING_RATE_SCHEDULE").getValue()).isEqualTo("warmup-cosine");
         assertThat(env.get("S3_ENDPOINT").getValue()).isEqualTo(s3.settings().endpoint().getAuthority());
         assertThat(env.get("S3_USE_HTTPS").getValue()).isEqualTo("0");
         assertThat(env.get("AWS_REGION").getValue()).isEqualTo("us-east-1");

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 import dev.caravan.definition.PipelineDefinition;
 import dev.caravan.kubernetes.JobKind;
+import dev.caravan.storage.FolderOwner;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Settings;
@@ -242,6 +243,8 @@ public final class TrainerPods implements Consumer<GenericKubernetesResource> {
         try (ObjectStore store = ObjectStore.connect(s3)) {
             Path dir = Files.createTempDirectory(workDir, "export-");
             store.downloadDirectory(from.asPrefix(), dir);
+            // The claim of the run that trained it is not part of the export: the new job's run claims its own folder.
+            Files.deleteIfExists(dir.resolve(FolderOwner.KEY));
             store.uploadDirectory(dir, to.asPrefix(), "saved_model.pb");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
