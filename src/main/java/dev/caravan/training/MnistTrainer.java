@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -100,13 +102,16 @@ public final class MnistTrainer {
 
     private Path fitAndCheckpoint(Path modelDir) {
         TrainerSettings settings = context.settings();
-        MnistDataset trainSet = context.load(MnistSplit.TRAIN);
-        MnistDataset testSet = context.load(MnistSplit.TEST);
+        // The data comes from S3 while TensorFlow loads and builds the graph: neither waits for the other.
+        CompletableFuture<MnistDataset> trainData = CompletableFuture.supplyAsync(() -> context.load(MnistSplit.TRAIN));
+        CompletableFuture<MnistDataset> testData = trainData.thenApply(loaded -> context.load(MnistSplit.TEST));
         int steps = settings.trainSteps();
         Path checkpoint = modelDir.resolve("model.ckpt-" + steps);
         TrainingGraph.Metrics test;
         try (TrainingGraph graph = new TrainingGraph(settings, SEED);
                 EventWriter events = new EventWriter(modelDir)) {
+            MnistDataset trainSet = loaded(trainData);
+            MnistDataset testSet = loaded(testData);
             BatchSampler batches = new BatchSampler(trainSet, settings.batchSize(), SEED);
             long started = System.nanoTime();
             for (int step = 1; step <= steps; step++) {
@@ -127,5 +132,20 @@ public final class MnistTrainer {
         }
         context.keepCheckpoint(modelDir, checkpoint, test);
         return checkpoint;
+    }
+
+    /** The loaded data set, or the loader's own exception: a data or S3 error says what it says when loaded inline. */
+    private static MnistDataset loaded(CompletableFuture<MnistDataset> data) {
+        try {
+            return data.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 }
