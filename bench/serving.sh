@@ -7,7 +7,7 @@
 #   bench/serving.sh --seconds 20 --concurrency 4 --prediction-threads 1
 #   bench/serving.sh --grpc-blocking --jdk-http   # blocking gRPC stubs and java.net.http as clients
 #
-#   bench/serving.sh --curve [path/to/mnist/3] [--seconds N] [--rounds N] [--chart FILE]
+#   bench/serving.sh --curve [path/to/mnist/3] [--seconds N] [--rounds N] [--chart FILE] [--kernel 5]
 #     the curve against the limit (in-process TensorFlow at batch 32): throughput and p99 of batch-1 clients at
 #     concurrency 1..64, in-process, gRPC and REST, in interleaved rounds; prints the table and the targets and
 #     draws target/bench/serving-curve.png. About 5 minutes with the default 9 s per line; --seconds 2 for a look.

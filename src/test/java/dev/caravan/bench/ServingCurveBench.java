@@ -38,13 +38,14 @@ public final class ServingCurveBench {
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
         Path model = options.model != null ? options.model
-                : TestModels.exportCnn(Files.createTempDirectory("caravan-bench").resolve("1"));
+                : TestModels.exportCnn(Files.createTempDirectory("caravan-bench").resolve("1"), options.kernel);
         float[] digit = SampleDigits.load().get(0).pixels();
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf("model %s%n%d cores, load average %.2f at the start; each line %d s in %d interleaved rounds "
                         + "after %d s of warm-up per path; gRPC: async stubs on 2 connections, REST: a keep-alive socket "
                         + "per client%n%n", options.model != null ? model
-                        : "untrained CNN conv16-pool-conv32-pool-dense128-dense10 (" + model + ")",
+                        : "untrained CNN conv16-pool-conv32-pool-dense128-dense10, " + options.kernel + "x"
+                        + options.kernel + " kernels (" + model + ")",
                 cores, loadAverage(), options.seconds, options.rounds, options.warmUp().toSeconds());
 
         List<AutoCloseable> resources = new ArrayList<>();
@@ -132,10 +133,12 @@ public final class ServingCurveBench {
     }
 
     /**
-     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--rounds N] [--chart FILE] [--concurrency 1,32]}; a
-     * shorter list of concurrencies (it must hold 1 and 32, the targets' points) compares builds quickly.
+     * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--rounds N] [--chart FILE] [--concurrency 1,32]
+     * [--kernel N]}; a shorter list of concurrencies (it must hold 1 and 32, the targets' points) compares builds
+     * quickly. Without a folder an untrained CNN is exported with {@code --kernel} sized convolutions (3, the
+     * trainer's default; 5 costs TensorFlow about what the demo's model cost when the targets were set).
      */
-    private record Options(Path model, int seconds, int rounds, Path chart, int[] concurrency) {
+    private record Options(Path model, int seconds, int rounds, Path chart, int[] concurrency, int kernel) {
 
         static Options parse(String[] args) {
             Path model = null;
@@ -143,6 +146,7 @@ public final class ServingCurveBench {
             int rounds = 3;
             Path chart = Path.of("target", "bench", "serving-curve.png");
             int[] concurrency = CONCURRENCY;
+            int kernel = 3;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -150,20 +154,21 @@ public final class ServingCurveBench {
                     case "--chart" -> chart = Path.of(args[++i]);
                     case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(","))
                             .mapToInt(Integer::parseInt).sorted().distinct().toArray();
+                    case "--kernel" -> kernel = Integer.parseInt(args[++i]);
                     default -> model = Path.of(args[i]);
                 }
             }
             if (Arrays.stream(concurrency).noneMatch(c -> c == 1) || Arrays.stream(concurrency).noneMatch(c -> c == 32)) {
                 throw new IllegalArgumentException("--concurrency must include 1 and 32, the targets' points");
             }
-            if (seconds < 1 || rounds < 1) {
-                throw new IllegalArgumentException("--seconds and --rounds take a whole number of at least 1");
+            if (seconds < 1 || rounds < 1 || kernel < 1) {
+                throw new IllegalArgumentException("--seconds, --rounds and --kernel take a whole number of at least 1");
             }
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported "
                         + "version");
             }
-            return new Options(model, seconds, rounds, chart, concurrency);
+            return new Options(model, seconds, rounds, chart, concurrency, kernel);
         }
 
         /**

@@ -68,14 +68,19 @@ public final class TestModels {
     }
 
     /**
-     * An untrained CNN with the trainer's layers (conv16-pool-conv32-pool-dense128-dense10): its answers mean
-     * nothing, but each call costs what a real model's does, which is what a benchmark needs.
+     * An untrained CNN with the trainer's layers (conv16-pool-conv32-pool-dense128-dense10) and its default 3x3
+     * kernels: its answers mean nothing, but each call costs what a real model's does, which is what a benchmark needs.
      */
     public static Path exportCnn(Path dir) {
+        return exportCnn(dir, 3);
+    }
+
+    /** The same CNN with {@code kernel} x {@code kernel} convolutions (the trainer's default was 5x5 before 3x3). */
+    public static Path exportCnn(Path dir, int kernel) {
         return export(dir, (tf, images) -> {
             Operand<TFloat32> x = tf.reshape(images, tf.constant(new long[] {-1, 28, 28, 1}));
-            x = pool(tf, convolution(tf, x, "conv1", 1, 16));
-            x = pool(tf, convolution(tf, x, "conv2", 16, 32));
+            x = pool(tf, convolution(tf, x, "conv1", kernel, 1, 16));
+            x = pool(tf, convolution(tf, x, "conv2", kernel, 16, 32));
             x = tf.reshape(x, tf.constant(new long[] {-1, 7 * 7 * 32}));
             x = tf.nn.relu(dense(tf, x, "dense1", 7 * 7 * 32, 128));
             return dense(tf, x, "dense2", 128, 10);
@@ -137,8 +142,9 @@ public final class TestModels {
         }
     }
 
-    private static Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> x, String name, int in, int out) {
-        Operand<TFloat32> filter = randomVariable(tf, name + "_kernel", Shape.of(3, 3, in, out), 9L * in);
+    private static Operand<TFloat32> convolution(Ops tf, Operand<TFloat32> x, String name, int kernel, int in, int out) {
+        Operand<TFloat32> filter = randomVariable(tf, name + "_kernel", Shape.of(kernel, kernel, in, out),
+                (long) kernel * kernel * in);
         Operand<TFloat32> bias = tf.withName(name + "_bias").variable(tf.zeros(tf.constant(new long[] {out}), TFloat32.class));
         return tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "SAME"), bias));
     }

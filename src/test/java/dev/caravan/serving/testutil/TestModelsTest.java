@@ -40,6 +40,21 @@ class TestModelsTest {
         }
     }
 
+    @Test
+    void theCnnTakesItsKernelSize(@TempDir Path dir) {
+        try (SavedModelBundle three = SavedModelBundle.load(TestModels.exportCnn(dir.resolve("3")).toString(), "serve");
+             SavedModelBundle five = SavedModelBundle.load(TestModels.exportCnn(dir.resolve("5"), 5).toString(), "serve")) {
+            assertThat(kernelShape(three, "conv2_kernel")).isEqualTo(Shape.of(3, 3, 16, 32));
+            assertThat(kernelShape(five, "conv1_kernel")).isEqualTo(Shape.of(5, 5, 1, 16));
+            assertThat(kernelShape(five, "conv2_kernel")).isEqualTo(Shape.of(5, 5, 16, 32));
+            assertThat(predict(five, new float[784])).isBetween(0, 9);
+        }
+    }
+
+    private static Shape kernelShape(SavedModelBundle bundle, String variable) {
+        return bundle.graph().operation(variable).output(0).shape();
+    }
+
     private static int predict(SavedModelBundle bundle, float[] image) {
         try (TFloat32 x = TFloat32.tensorOf(Shape.of(1, 28, 28), t -> t.asRawTensor().data().asFloats().write(image));
              Result result = bundle.session().runner().feed("x:0", x).fetch("classes:0").run()) {
