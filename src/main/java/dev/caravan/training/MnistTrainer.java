@@ -139,13 +139,7 @@ public final class MnistTrainer {
         try {
             return data.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 }
