@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Marker -> run start with 1 pipeline and with N pipelines (default 10) by polling, and with 1 by S3 event
-# notification (POST /api/s3-events); and the S3 LIST requests polling costs.
+# Marker PUT -> run start with 1 pipeline and with N pipelines (default 10) by polling, and with 1 by S3 event
+# notification (POST /api/s3-events) and by the embedded S3 server's own; and the S3 LIST requests polling costs.
 # Usage: bench/trigger.sh [PIPELINES [ROUNDS]]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -14,17 +15,20 @@ import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * An S3-compatible server in this JVM (s3proxy), storing objects as files below a folder. It takes what current SDKs
- * and the aws cli send by default: aws-chunked bodies, signed or not, with a trailing checksum.
+ * and the aws cli send by default: aws-chunked bodies, signed or not, with a trailing checksum. It tells its
+ * subscribers of each object it stores, as a bucket notification would.
  */
-public final class EmbeddedS3 implements AutoCloseable {
+public final class EmbeddedS3 implements ObjectCreatedEvents, AutoCloseable {
 
     private final S3Proxy proxy;
     private final BlobStoreContext context;
+    private final NotifyingBlobStore store;
     private final S3Settings settings;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, S3Settings settings) {
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext context, NotifyingBlobStore store, S3Settings settings) {
         this.proxy = proxy;
         this.context = context;
+        this.store = store;
         this.settings = settings;
     }
 
@@ -40,8 +44,10 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .credentials("caravan", "caravan")
                     .overrides(properties)
                     .build(BlobStoreContext.class);
+            // Outermost, so that an upload the refusal check failed tells nobody.
+            NotifyingBlobStore store = new NotifyingBlobStore(new RefusalRelayingBlobStore(context.getBlobStore()));
             S3Proxy proxy = S3Proxy.builder()
-                    .blobStore(new RefusalRelayingBlobStore(context.getBlobStore()))
+                    .blobStore(store)
                     .endpoint(URI.create("http://" + host + ":" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKeyId, secretAccessKey)
                     .ignoreUnknownHeaders(true)
@@ -49,13 +55,19 @@ public final class EmbeddedS3 implements AutoCloseable {
             proxy.start();
             waitUntilStarted(proxy);
             URI endpoint = URI.create("http://" + host + ":" + proxy.getPort());
-            return new EmbeddedS3(proxy, context, new S3Settings(endpoint, "us-east-1", accessKeyId, secretAccessKey, false));
+            return new EmbeddedS3(proxy, context, store,
+                    new S3Settings(endpoint, "us-east-1", accessKeyId, secretAccessKey, false));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the embedded S3 folder " + dir, e);
         } catch (Exception e) {
             throw new IllegalStateException("the embedded S3 server did not start on " + host + ":" + port
                     + " (" + e.getMessage() + "); is the port in use? Set caravan.s3.embedded.port to another one", e);
         }
+    }
+
+    @Override
+    public void subscribe(Consumer<S3Location> listener) {
+        store.subscribe(listener);
     }
 
     /** The endpoint and credentials that reach this server. */

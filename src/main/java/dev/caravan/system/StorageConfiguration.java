@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,7 +21,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.EmbeddedS3;
+import dev.caravan.storage.ObjectCreatedEvents;
 import dev.caravan.storage.ObjectStore;
+import dev.caravan.storage.S3Location;
 import dev.caravan.storage.S3Properties;
 import dev.caravan.storage.S3Settings;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -125,8 +128,18 @@ class StorageConfiguration {
         return HexFormat.of().formatHex(value);
     }
 
-    /** The embedded server, when there is one, and the settings that reach S3 either way. */
-    record EmbeddedS3Holder(EmbeddedS3 server, S3Settings settings) implements AutoCloseable {
+    /**
+     * The embedded server, when there is one, and the settings that reach S3 either way; the embedded server's new
+     * objects, or none from an external S3.
+     */
+    record EmbeddedS3Holder(EmbeddedS3 server, S3Settings settings) implements ObjectCreatedEvents, AutoCloseable {
+
+        @Override
+        public void subscribe(Consumer<S3Location> listener) {
+            if (server != null) {
+                server.subscribe(listener);
+            }
+        }
 
         @Override
         public void close() {

@@ -1,9 +1,13 @@
 package dev.caravan.trigger;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import dev.caravan.definition.PipelineCatalog;
@@ -23,10 +27,33 @@ public class RetrainTrigger {
 
     private final PipelineCatalog pipelines;
     private final RunOperations operations;
+    private final IdempotentRepository seen;
+    private final Map<String, Object> markerLocks = new ConcurrentHashMap<>();
 
-    public RetrainTrigger(PipelineCatalog pipelines, RunOperations operations) {
+    public RetrainTrigger(PipelineCatalog pipelines, RunOperations operations,
+                          @Qualifier("seenObjects") IdempotentRepository seen) {
         this.pipelines = pipelines;
         this.operations = operations;
+        this.seen = seen;
+    }
+
+    /**
+     * Launches {@code pipeline}'s retrain for its marker unless the marker was seen before, and records it as seen
+     * once the run is in the database, so a crash in between finds it again. One marker of a pipeline at a time:
+     * the marker route's poll and a notification of the same marker start one run and freeze its data once.
+     *
+     * @param seenKey the marker as every trigger path records it: {@code bucket/key|ETag|Last-Modified}
+     * @return what became of the request, or empty when the marker was seen before
+     */
+    public Optional<RunOperations.Submission> launchForMarker(String pipeline, String seenKey) {
+        synchronized (markerLocks.computeIfAbsent(pipeline, name -> new Object())) {
+            if (seen.contains(seenKey)) {
+                return Optional.empty();
+            }
+            RunOperations.Submission submission = launch(pipeline);
+            seen.add(seenKey);
+            return Optional.of(submission);
+        }
     }
 
     /** Freezes the data of {@code pipeline} and submits a retrain on it; answers what became of the request. */

@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,9 +27,9 @@ import dev.caravan.storage.S3Location;
  * Starts retrains from S3 event notifications instead of waiting for the next poll: the JSON that AWS S3 ("Event
  * message structure", version 2.x) and MinIO's webhook target send, {@code {"Records": [{"eventName":
  * "s3:ObjectCreated:Put", "s3": {"bucket": {"name": ...}, "object": {"key": ...}}}]}}. A record of an object
- * created under a pipeline's marker key starts that pipeline's retrain, as the marker route would. Both paths record
- * the marker as seen under the same key (bucket/key, ETag, Last-Modified), so whichever sees it first starts the run
- * and the other does nothing; the snapshot's identity keeps the same data from training twice even when both race.
+ * created under a pipeline's marker key starts that pipeline's retrain, as the marker route would. Every path goes
+ * through {@link RetrainTrigger#launchForMarker} with the same key (bucket/key, ETag, Last-Modified), so whichever
+ * sees the marker first starts the run and the others do nothing.
  */
 @Component("s3EventNotifications")
 public class S3EventNotifications {
@@ -44,15 +43,12 @@ public class S3EventNotifications {
     private final PipelineCatalog pipelines;
     private final RetrainTrigger trigger;
     private final ObjectStore store;
-    private final IdempotentRepository seen;
     private final ObjectMapper json;
 
-    S3EventNotifications(PipelineCatalog pipelines, RetrainTrigger trigger, ObjectStore store,
-                         @Qualifier("seenObjects") IdempotentRepository seen, ObjectMapper json) {
+    S3EventNotifications(PipelineCatalog pipelines, RetrainTrigger trigger, ObjectStore store, ObjectMapper json) {
         this.pipelines = pipelines;
         this.trigger = trigger;
         this.store = store;
-        this.seen = seen;
         this.json = json;
     }
 
@@ -68,16 +64,36 @@ public class S3EventNotifications {
             String event = record.path("eventName").asText("");
             String bucket = record.path("s3").path("bucket").path("name").asText("");
             String key = S3Keys.decode(record.path("s3").path("object").path("key").asText(""));
-            if (!event.contains("ObjectCreated:")) {
-                continue;
-            }
-            for (PipelineDefinition pipeline : pipelines.all()) {
-                if (pipeline.source().bucket().equals(bucket) && pipeline.source().markerKey().equals(key)) {
-                    markers.add(marker(pipeline, new S3Location(bucket, key)));
-                }
+            if (event.contains("ObjectCreated:") && !bucket.isEmpty()) {
+                markers.addAll(objectCreated(new S3Location(bucket, key)));
             }
         }
         return new Outcome(records.size(), markers);
+    }
+
+    /**
+     * Handles one new object as a notification's record of it: when it is a pipeline's marker, starts that pipeline's
+     * retrain, or tells that its run was asked for already.
+     *
+     * @return per pipeline whose marker the object is: the pipeline, the marker, and the run or why there is none
+     */
+    public List<Map<String, Object>> objectCreated(S3Location object) {
+        List<Map<String, Object>> markers = new ArrayList<>();
+        for (PipelineDefinition pipeline : pipelines.all()) {
+            if (isMarker(pipeline, object)) {
+                markers.add(marker(pipeline, object));
+            }
+        }
+        return markers;
+    }
+
+    /** Whether an object is some pipeline's marker: only those start anything. */
+    public boolean namesMarker(S3Location object) {
+        return pipelines.all().stream().anyMatch(pipeline -> isMarker(pipeline, object));
+    }
+
+    private static boolean isMarker(PipelineDefinition pipeline, S3Location object) {
+        return pipeline.source().bucket().equals(object.bucket()) && pipeline.source().markerKey().equals(object.key());
     }
 
     private Map<String, Object> marker(PipelineDefinition pipeline, S3Location marker) {
@@ -87,20 +103,14 @@ public class S3EventNotifications {
         String seenKey = seenKey(marker);
         if (seenKey == null) {
             outcome.put("result", "the marker is gone; nothing to start");
-        } else if (!seen.add(seenKey)) {
-            outcome.put("result", "seen before: its run was asked for already");
         } else {
-            try {
-                RunOperations.Submission submission = trigger.launch(pipeline.name());
+            Optional<RunOperations.Submission> launched = trigger.launchForMarker(pipeline.name(), seenKey);
+            launched.ifPresentOrElse(submission -> {
                 log.info("S3 event: marker {} of pipeline {} -> run {} ({})", marker.uri(), pipeline.name(),
                         submission.run(), submission.admission());
                 outcome.put("run", submission.run());
                 outcome.put("result", submission.admission().name());
-            } catch (RuntimeException e) {
-                // Not seen after all: the next poll, or a repeated notification, asks again.
-                seen.remove(seenKey);
-                throw e;
-            }
+            }, () -> outcome.put("result", "seen before: its run was asked for already"));
         }
         return outcome;
     }

@@ -9,13 +9,15 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How the pipelines' prefixes are watched ({@code caravan.trigger.*}): how often they are listed for a marker or new
- * objects, and the SQS queue S3 sends its event notifications to, if any.
+ * objects, whether the embedded S3 server's own notifications start runs at once (on unless set to false), and the
+ * SQS queue S3 sends its event notifications to, if any.
  */
 @Validated
 @ConfigurationProperties("caravan.trigger")
-record TriggerSettings(@NotNull Duration pollInterval, Sqs sqs) {
+record TriggerSettings(@NotNull Duration pollInterval, Boolean embeddedEvents, Sqs sqs) {
 
     TriggerSettings {
+        embeddedEvents = embeddedEvents == null || embeddedEvents;
         sqs = sqs == null ? new Sqs(null, null, null) : sqs;
     }
 

@@ -2,6 +2,8 @@ package dev.caravan.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -101,10 +103,11 @@ class TriggerRoutesTest {
         upload(MNIST_MARKER);
 
         // then: one retrain, and polls of the same marker (same ETag) after it start none
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> then(trigger).should().launch("mnist"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString()));
         NotifyBuilder polledAgain = new NotifyBuilder(camel).fromRoute("retrain-on-marker-mnist").whenCompleted(3).create();
         assertThat(polledAgain.matches(10, TimeUnit.SECONDS)).as("the marker was polled again").isTrue();
-        then(trigger).should(times(1)).launch("mnist");
+        then(trigger).should(times(1)).launchForMarker(eq("mnist"), anyString());
         then(trigger).shouldHaveNoMoreInteractions();
     }
 
@@ -112,13 +115,15 @@ class TriggerRoutesTest {
     void aMarkerUploadedAgainTriggersAgain() {
         // given: a marker that triggered
         upload(MNIST_MARKER);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> then(trigger).should().launch("mnist"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString()));
 
         // when: the upload completes again, with a new marker (a new ETag)
         upload(MNIST_MARKER);
 
         // then
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> then(trigger).should(times(2)).launch("mnist"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> then(trigger).should(times(2)).launchForMarker(eq("mnist"), anyString()));
     }
 
     @Test
@@ -129,8 +134,8 @@ class TriggerRoutesTest {
 
         // then: both routes polled meanwhile, and only fashion retrains
         assertThat(polled.matches(10, TimeUnit.SECONDS)).as("the fashion marker was polled").isTrue();
-        then(trigger).should(times(1)).launch("fashion");
-        then(trigger).should(never()).launch("mnist");
+        then(trigger).should(times(1)).launchForMarker(eq("fashion"), anyString());
+        then(trigger).should(never()).launchForMarker(eq("mnist"), anyString());
     }
 
     @Test
