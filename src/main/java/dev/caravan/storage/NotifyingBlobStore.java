@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells its listeners of each object the store created, after the store has it: the three ways s3proxy creates one
  * (PutObject, CompleteMultipartUpload, CopyObject). An upload that failed tells nobody, and neither does the empty
- * stub that s3proxy stores under a multipart upload's id when the upload begins, on the same thread.
+ * placeholder object that s3proxy stores under a multipart upload's id when the upload begins, on the same thread.
  */
 final class NotifyingBlobStore extends ForwardingBlobStore implements ObjectCreatedEvents {
 
