@@ -1,8 +1,5 @@
 package dev.caravan.system;
 
-import java.time.Duration;
-import java.util.Date;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -13,7 +10,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * The pipelines' metrics, exported with the others on {@code /actuator/prometheus}: runs by model, status and
- * outcome, step durations by model, and the trigger's lag from an upload's marker to the run's request.
+ * outcome and step durations by model. The trigger's lag, from an upload's marker to the run's request, is timed where
+ * every trigger path meets ({@code trigger.RetrainTrigger}).
  */
 @Component("pipelineMetrics")
 public class PipelineMetrics {
@@ -44,14 +42,6 @@ public class PipelineMetrics {
                     .record(step.duration());
         } else if (event instanceof RunEvent.Skipped skipped) {
             meters.counter("caravan.runs.skipped", "model", skipped.model()).increment();
-        }
-    }
-
-    /** Called by the trigger route with the marker's time in S3. */
-    public void markerSeen(Date lastModified) {
-        if (lastModified != null) {
-            Duration lag = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - lastModified.getTime()));
-            meters.timer("caravan.trigger.lag").record(lag);
         }
     }
 }

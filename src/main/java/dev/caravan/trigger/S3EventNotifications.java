@@ -1,6 +1,7 @@
 package dev.caravan.trigger;
 
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +101,15 @@ public class S3EventNotifications {
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("pipeline", pipeline.name());
         outcome.put("marker", marker.uri());
-        String seenKey = seenKey(marker);
-        if (seenKey == null) {
+        Optional<HeadObjectResponse> head = head(marker);
+        if (head.isEmpty()) {
             outcome.put("result", "the marker is gone; nothing to start");
         } else {
-            Optional<RunOperations.Submission> launched = trigger.launchForMarker(pipeline.name(), seenKey);
+            // The key the marker route records a marker under (routes/retrain-on-data.camel.yaml).
+            String seenKey = marker.bucket() + "/" + marker.key() + "|" + head.get().eTag() + "|"
+                    + head.get().lastModified();
+            Optional<RunOperations.Submission> launched = trigger.launchForMarker(pipeline.name(), seenKey,
+                    Date.from(head.get().lastModified()));
             launched.ifPresentOrElse(submission -> {
                 log.info("S3 event: marker {} of pipeline {} -> run {} ({})", marker.uri(), pipeline.name(),
                         submission.run(), submission.admission());
@@ -115,14 +120,12 @@ public class S3EventNotifications {
         return outcome;
     }
 
-    /** The key the marker route records a marker under ({@code routes/retrain-on-data.camel.yaml}). */
-    private String seenKey(S3Location marker) {
+    private Optional<HeadObjectResponse> head(S3Location marker) {
         try {
-            HeadObjectResponse head = store.head(marker);
-            return marker.bucket() + "/" + marker.key() + "|" + head.eTag() + "|" + head.lastModified();
+            return Optional.of(store.head(marker));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return null;
+                return Optional.empty();
             }
             throw e;
         }

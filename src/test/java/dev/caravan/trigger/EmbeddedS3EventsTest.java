@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.caravan.pipeline.Run;
 import dev.caravan.storage.S3Location;
 import dev.caravan.testutil.CaravanInstance;
@@ -52,5 +54,7 @@ class EmbeddedS3EventsTest {
         Run run = caravan.awaitEndedRuns(1).get(0);
         assertThat(run.trigger()).isEqualTo("upload");
         assertThat(caravan.runs()).hasSize(1);
+        assertThat(caravan.bean(MeterRegistry.class).get("caravan.trigger.lag").timer().count())
+                .as("the marker's lag, timed whichever path saw it").isEqualTo(1);
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.then;
@@ -42,7 +43,6 @@ import dev.caravan.database.SchemaMigrations;
 import dev.caravan.definition.PipelineCatalog;
 import dev.caravan.storage.ObjectStore;
 import dev.caravan.storage.S3Location;
-import dev.caravan.system.PipelineMetrics;
 import dev.caravan.testutil.CaravanTestProperties;
 import dev.caravan.testutil.Pipelines;
 
@@ -73,7 +73,7 @@ class TriggerRoutesTest {
     @ComponentScan(basePackages = "dev.caravan.system", useDefaultFilters = false, includeFilters =
             @ComponentScan.Filter(type = FilterType.REGEX,
                     pattern = "dev\\.caravan\\.system\\.(StorageConfiguration|IdempotencyConfiguration)"))
-    @Import({SchemaMigrations.class, PipelineCatalog.class, TriggerRoutes.class, PipelineMetrics.class})
+    @Import({SchemaMigrations.class, PipelineCatalog.class, TriggerRoutes.class})
     static class TriggerRoutesOnEmbeddedS3 {
 
         @Bean
@@ -104,10 +104,10 @@ class TriggerRoutesTest {
 
         // then: one retrain, and polls of the same marker (same ETag) after it start none
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString()));
+                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString(), any()));
         NotifyBuilder polledAgain = new NotifyBuilder(camel).fromRoute("retrain-on-marker-mnist").whenCompleted(3).create();
         assertThat(polledAgain.matches(10, TimeUnit.SECONDS)).as("the marker was polled again").isTrue();
-        then(trigger).should(times(1)).launchForMarker(eq("mnist"), anyString());
+        then(trigger).should(times(1)).launchForMarker(eq("mnist"), anyString(), any());
         then(trigger).shouldHaveNoMoreInteractions();
     }
 
@@ -116,14 +116,14 @@ class TriggerRoutesTest {
         // given: a marker that triggered
         upload(MNIST_MARKER);
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString()));
+                .untilAsserted(() -> then(trigger).should().launchForMarker(eq("mnist"), anyString(), any()));
 
         // when: the upload completes again, with a new marker (a new ETag)
         upload(MNIST_MARKER);
 
         // then
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> then(trigger).should(times(2)).launchForMarker(eq("mnist"), anyString()));
+                .untilAsserted(() -> then(trigger).should(times(2)).launchForMarker(eq("mnist"), anyString(), any()));
     }
 
     @Test
@@ -134,8 +134,8 @@ class TriggerRoutesTest {
 
         // then: both routes polled meanwhile, and only fashion retrains
         assertThat(polled.matches(10, TimeUnit.SECONDS)).as("the fashion marker was polled").isTrue();
-        then(trigger).should(times(1)).launchForMarker(eq("fashion"), anyString());
-        then(trigger).should(never()).launchForMarker(eq("mnist"), anyString());
+        then(trigger).should(times(1)).launchForMarker(eq("fashion"), anyString(), any());
+        then(trigger).should(never()).launchForMarker(eq("mnist"), anyString(), any());
     }
 
     @Test
