@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo's pipeline, timed step by step, with the orchestration overhead and trigger latency.
-# Usage: bench/pipeline.sh [--caravan.pipelines.mnist.trainer.parameters.trainSteps=N ...]
+# Usage: bench/pipeline.sh [--runs=N] [--caravan.pipelines.mnist.trainer.parameters.trainSteps=N ...]
+# Runs the pipeline N times (default 3) on one server: the first run after start, then the runs after it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -B -q -DskipTests package

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
 import dev.caravan.evaluation.ModelEvaluator;
-import dev.caravan.serving.ServingBackend;
+import dev.caravan.smoketest.ModelServerClient;
 import dev.caravan.storage.ObjectStore;
 
 /** Parts that run in Caravan itself whatever the runtime. */
@@ -28,9 +28,9 @@ class RuntimeIndependentConfiguration {
      */
     @Bean
     @Profile("!kubernetes")
-    ApplicationRunner grpcClientWarmUp(ServingBackend serving) {
+    ApplicationRunner grpcClientWarmUp(ModelServerClient client) {
         return args -> {
-            Thread thread = new Thread(() -> StartupWarmUp.callModelServer(serving), "caravan-warm-up-grpc-client");
+            Thread thread = new Thread(() -> StartupWarmUp.callModelServer(client), "caravan-warm-up-grpc-client");
             thread.setDaemon(true);
             thread.start();
         };

@@ -1,7 +1,5 @@
 package dev.caravan.system;
 
-import java.util.OptionalLong;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -13,9 +11,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-import dev.caravan.serving.ServingBackend;
-import dev.caravan.serving.ServingEndpoint;
-import dev.caravan.smoketest.PredictClient;
+import dev.caravan.smoketest.ModelServerClient;
 import dev.caravan.smoketest.PredictException;
 
 /**
@@ -58,11 +54,13 @@ class StartupWarmUp implements ApplicationRunner {
         }
     }
 
-    /** Asks a model server about a model it does not have: the answer, NOT_FOUND, is the expected one. */
-    static void callModelServer(ServingBackend serving) {
-        ServingEndpoint endpoint = serving.endpoint(NO_SUCH_MODEL);
-        try (PredictClient client = new PredictClient(endpoint.host(), endpoint.grpcPort())) {
-            client.predict(NO_SUCH_MODEL, OptionalLong.empty(), new float[28 * 28]);
+    /**
+     * Asks the model server, through the route the smoke test calls it by, about a model it does not have: the answer,
+     * NOT_FOUND, is the expected one. The route's gRPC producer and channel stay for the first smoke test.
+     */
+    static void callModelServer(ModelServerClient client) {
+        try {
+            client.inputTypes(NO_SUCH_MODEL, null);
         } catch (PredictException expected) {
             // NOT_FOUND for the made-up model, or an unreachable server that the smoke test will report.
         }
