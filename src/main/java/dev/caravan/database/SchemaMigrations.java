@@ -10,6 +10,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class SchemaMigrations {
 
+    /** Every H2 database on disk is opened so that an interrupted thread cannot close it ({@link H2Files}). */
+    @Bean
+    static H2Files h2Files() {
+        return new H2Files();
+    }
+
     @Bean
     FlywayConfigurationCustomizer caravanSchema() {
         return CaravanSchema::configure;
