@@ -26,7 +26,7 @@ final class BatchScheduler implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param threads   prediction threads; one per core, as each runs TensorFlow's ops itself
+     * @param threads   prediction threads; each runs TensorFlow's ops itself (ModelServerSettings)
      * @param maxRows   rows (instances) one run may stack; 1 runs every request alone
      * @param maxQueued requests that may wait; more are refused as RESOURCE_EXHAUSTED
      */

@@ -12,7 +12,7 @@ import dev.caravan.storage.S3Location;
  * from S3 to {@code <cacheDir>/<model>/<version>/} before loading. A new version is loaded before it replaces
  * the served one, which keeps answering the requests it started, so clients see no failures during a promotion.
  *
- * <p>Transport threads decode and check requests; a few prediction threads (one per core) run them, stacking
+ * <p>Transport threads decode and check requests; a few prediction threads (one per core but one) run them, stacking
  * requests that queue up meanwhile into one TensorFlow call (see {@link ModelServerSettings}).
  *
  * <p>{@link #start()} opens the ports; {@link #endpoint()} then tells the ports bound (useful with port 0);

@@ -51,7 +51,7 @@ public final class ServingCurveBench {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             InProcessModel tensorflow = keep(resources, InProcessModel.load(model));
-            LocalServingBackend server = keep(resources, new LocalServingBackend(ModelServerSettings.anyFreePorts()));
+            LocalServingBackend server = keep(resources, new LocalServingBackend(options.settings()));
             server.start();
             server.serveDirectory("mnist", 1, model);
             ServingEndpoint endpoint = server.endpoint();
@@ -134,11 +134,14 @@ public final class ServingCurveBench {
 
     /**
      * Command line: {@code [SAVED_MODEL_DIR] [--seconds N] [--rounds N] [--chart FILE] [--concurrency 1,32]
-     * [--kernel N]}; a shorter list of concurrencies (it must hold 1 and 32, the targets' points) compares builds
-     * quickly. Without a folder an untrained CNN is exported with {@code --kernel} sized convolutions (3, the
-     * trainer's default; 5 costs TensorFlow about what the demo's model cost when the targets were set).
+     * [--kernel N] [--prediction-threads N]}; a shorter list of concurrencies (it must hold 1 and 32, the targets'
+     * points) compares builds quickly. Without a folder an untrained CNN is exported with {@code --kernel} sized
+     * convolutions (3, the trainer's default; 5 costs TensorFlow about what the demo's model cost when the targets
+     * were set). {@code --prediction-threads} replaces the model server's default (a core's worth fewer than the
+     * cores, at least 1).
      */
-    private record Options(Path model, int seconds, int rounds, Path chart, int[] concurrency, int kernel) {
+    private record Options(Path model, int seconds, int rounds, Path chart, int[] concurrency, int kernel,
+                           int predictionThreads) {
 
         static Options parse(String[] args) {
             Path model = null;
@@ -147,6 +150,7 @@ public final class ServingCurveBench {
             Path chart = Path.of("target", "bench", "serving-curve.png");
             int[] concurrency = CONCURRENCY;
             int kernel = 3;
+            int predictionThreads = ModelServerSettings.anyFreePorts().predictionThreads();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
@@ -155,20 +159,27 @@ public final class ServingCurveBench {
                     case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(","))
                             .mapToInt(Integer::parseInt).sorted().distinct().toArray();
                     case "--kernel" -> kernel = Integer.parseInt(args[++i]);
+                    case "--prediction-threads" -> predictionThreads = Integer.parseInt(args[++i]);
                     default -> model = Path.of(args[i]);
                 }
             }
             if (Arrays.stream(concurrency).noneMatch(c -> c == 1) || Arrays.stream(concurrency).noneMatch(c -> c == 32)) {
                 throw new IllegalArgumentException("--concurrency must include 1 and 32, the targets' points");
             }
-            if (seconds < 1 || rounds < 1 || kernel < 1) {
-                throw new IllegalArgumentException("--seconds, --rounds and --kernel take a whole number of at least 1");
+            if (seconds < 1 || rounds < 1 || kernel < 1 || predictionThreads < 1) {
+                throw new IllegalArgumentException("--seconds, --rounds, --kernel and --prediction-threads take a whole"
+                        + " number of at least 1");
             }
             if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
                 throw new IllegalArgumentException(model + " holds no saved_model.pb; give the folder of one exported "
                         + "version");
             }
-            return new Options(model, seconds, rounds, chart, concurrency, kernel);
+            return new Options(model, seconds, rounds, chart, concurrency, kernel, predictionThreads);
+        }
+
+        /** The model server's settings: free ports, and the prediction threads asked for. */
+        ModelServerSettings settings() {
+            return ModelServerSettings.anyFreePorts().withPredictionThreads(predictionThreads);
         }
 
         /**
